@@ -1,0 +1,87 @@
+// HTTP request/response types, independent of FastCGI (the worker loop fills a
+// Request from FastCGI params; tests build one directly).
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace common {
+
+struct Request {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // decoded path without the query, e.g. "/api/v1/products/1"
+  std::string query;   // raw query string, without '?'
+  // Header names are lower case with '-' ("if-none-match").
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string remote_addr;
+  std::string request_id;  // always set by the worker loop before dispatch
+
+  // The header value, or nullopt. `name` must be lower case.
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+// Query parameters, decoded ('+' is space, %XX). A repeated name keeps its first value.
+class QueryParams {
+ public:
+  static QueryParams parse(std::string_view query);
+  std::optional<std::string> get(std::string_view name) const;
+  bool has(std::string_view name) const { return get(name).has_value(); }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> params_;
+};
+
+// Percent-decoding; '+' becomes a space when plus_is_space. Invalid escapes are kept as is.
+std::string url_decode(std::string_view in, bool plus_is_space);
+
+struct Response {
+  int status = 200;
+  // Rendered JSON (envelope already applied) or empty for 204/304.
+  std::string body;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // 2xx answer: {"success": true, "data": data, "timestamp": now}.
+  static Response ok(const Json::Value& data, int status = 200);
+  // A body that is not the envelope (the /health probe).
+  static Response raw_json(const Json::Value& value, int status);
+  static Response no_content();  // 204
+
+  Response& with_header(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+    return *this;
+  }
+};
+
+// Answers a catalogue GET with an ETag over `data` (not the envelope, whose
+// timestamp changes) and 304 when If-None-Match matches it.
+Response conditional_ok(const Request& req, const Json::Value& data);
+
+// Strong ETag of a byte string: "\"<16 hex digits>\"" (FNV-1a 64).
+std::string make_etag(std::string_view bytes);
+// True when an If-None-Match header value (a list, "*", or weak tags) matches etag.
+bool etag_matches(std::string_view if_none_match, std::string_view etag);
+
+// The reason phrase for a status ("Not Found").
+const char* status_text(int status);
+
+// A request id is kept when it is 1..128 chars of [A-Za-z0-9._-]; else a new one is made.
+bool is_sane_request_id(std::string_view id);
+std::string generate_request_id();
+
+}  // namespace common
+
+namespace common {
+// The JSON object body of a request: Content-Type must be application/json
+// (any charset parameter), the body a JSON object (API.md input rules).
+// Throws AppError(kInvalidJson) otherwise.
+Json::Value json_body(const Request& req);
+}  // namespace common

@@ -1,0 +1,41 @@
+// JSON helpers over jsoncpp: strict parsing of request bodies (API.md input
+// rules) and compact rendering.
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/error.h"
+
+namespace common::json {
+
+inline constexpr int kMaxDepth = 32;
+
+// Compact, UTF-8, no trailing newline.
+std::string write(const Json::Value& value);
+
+// Parses a request body that must be a JSON object nested at most kMaxDepth.
+// Throws AppError(kInvalidJson) otherwise.
+Json::Value parse_object(std::string_view body);
+
+// Parses trusted JSON (jsonb text from PostgreSQL). Throws AppError(kInternal) on failure.
+Json::Value parse_trusted(std::string_view text);
+
+// Field readers for request bodies. Each returns nullopt when the field is
+// absent (or null), records a problem in `errors` and returns nullopt when it
+// is present but of the wrong type or out of range.
+std::optional<int64_t> get_int(const Json::Value& obj, const char* field, int64_t min, int64_t max,
+                               FieldErrors& errors);
+// Length in UTF-8 code points; strings that are not valid UTF-8 are rejected.
+std::optional<std::string> get_string(const Json::Value& obj, const char* field, size_t min_len,
+                                      size_t max_len, FieldErrors& errors);
+std::optional<bool> get_bool(const Json::Value& obj, const char* field, FieldErrors& errors);
+
+// Number of code points, or nullopt when `s` is not valid UTF-8.
+std::optional<size_t> utf8_length(std::string_view s);
+
+}  // namespace common::json

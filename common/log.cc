@@ -1,0 +1,105 @@
+#include "common/log.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "common/json.h"
+#include "common/time_util.h"
+
+namespace common::log {
+
+namespace {
+Level g_level = Level::kInfo;
+Format g_format = Format::kText;
+std::string g_request_id;
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+std::string text_value(const Json::Value& v) {
+  if (v.isString()) {
+    const std::string s = v.asString();
+    if (s.find_first_of(" \"=") == std::string::npos && !s.empty()) return s;
+  }
+  return json::write(v);  // quotes strings with spaces, renders numbers as numbers
+}
+}  // namespace
+
+bool parse_level(std::string_view s, Level& out) {
+  if (s == "debug")
+    out = Level::kDebug;
+  else if (s == "info")
+    out = Level::kInfo;
+  else if (s == "warn" || s == "warning")
+    out = Level::kWarn;
+  else if (s == "error")
+    out = Level::kError;
+  else
+    return false;
+  return true;
+}
+
+bool parse_format(std::string_view s, Format& out) {
+  if (s == "text")
+    out = Format::kText;
+  else if (s == "json")
+    out = Format::kJson;
+  else
+    return false;
+  return true;
+}
+
+void init(Level level, Format format) {
+  g_level = level;
+  g_format = format;
+}
+
+bool enabled(Level level) { return level >= g_level; }
+
+void set_request_id(std::string id) { g_request_id = std::move(id); }
+void clear_request_id() { g_request_id.clear(); }
+
+void write(Level level, std::string_view event, Fields fields) {
+  if (!enabled(level)) return;
+  std::string line;
+  if (g_format == Format::kJson) {
+    Json::Value obj(Json::objectValue);
+    obj["time"] = now_rfc3339();
+    obj["level"] = level_name(level);
+    obj["pid"] = static_cast<Json::Int64>(getpid());
+    if (!g_request_id.empty()) obj["request_id"] = g_request_id;
+    obj["event"] = std::string(event);
+    for (const auto& [key, value] : fields) obj[key] = value;
+    line = json::write(obj);
+  } else {
+    line = now_rfc3339() + " " + level_name(level) + " pid=" + std::to_string(getpid());
+    if (!g_request_id.empty()) line += " rid=" + g_request_id;
+    line += " ";
+    line += event;
+    for (const auto& [key, value] : fields) {
+      line += " ";
+      line += key;
+      line += "=";
+      line += text_value(value);
+    }
+  }
+  line += "\n";
+  // One write(2) per line so that lines from many processes sharing the file do not interleave.
+  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)ignored;
+}
+
+}  // namespace common::log

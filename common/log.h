@@ -1,0 +1,37 @@
+// Logging: one line per event, text or JSON (LOG_FORMAT), each carrying the
+// pid and, inside a request, the request id. Lines go to stderr, which the
+// scripts redirect to $STATE_DIR/log/server.log.
+#pragma once
+
+#include <json/value.h>
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace common::log {
+
+enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+enum class Format { kText, kJson };
+
+// Parses "debug|info|warn|error" / "text|json"; nullopt-like false on bad input.
+bool parse_level(std::string_view s, Level& out);
+bool parse_format(std::string_view s, Format& out);
+
+void init(Level level, Format format);
+bool enabled(Level level);
+
+// The request id attached to every line until cleared (one request at a time per process).
+void set_request_id(std::string id);
+void clear_request_id();
+
+using Fields = std::initializer_list<std::pair<const char*, Json::Value>>;
+void write(Level level, std::string_view event, Fields fields = {});
+
+inline void debug(std::string_view event, Fields f = {}) { write(Level::kDebug, event, f); }
+inline void info(std::string_view event, Fields f = {}) { write(Level::kInfo, event, f); }
+inline void warn(std::string_view event, Fields f = {}) { write(Level::kWarn, event, f); }
+inline void error(std::string_view event, Fields f = {}) { write(Level::kError, event, f); }
+
+}  // namespace common::log

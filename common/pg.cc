@@ -1,0 +1,335 @@
+#include "common/pg.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "common/log.h"
+
+namespace common::pg {
+
+namespace {
+
+using ResultPtr = std::unique_ptr<PGresult, decltype(&PQclear)>;
+
+std::vector<const Statement*>& mutable_registry() {
+  static std::vector<const Statement*> statements;
+  return statements;
+}
+
+// libpq's multi-line messages on one line, for errors and log lines.
+std::string trimmed(const char* text) {
+  std::string s;
+  for (const char* c = text ? text : ""; *c; ++c) {
+    const bool space = *c == '\n' || *c == '\t' || *c == ' ';
+    if (!space) {
+      s += *c;
+    } else if (!s.empty() && s.back() != ' ') {
+      s += ' ';
+    }
+  }
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  return s;
+}
+
+std::string field(const PGresult* res, int code) {
+  const char* value = res ? PQresultErrorField(res, code) : nullptr;
+  return value ? value : "";
+}
+
+bool succeeded(const PGresult* res) {
+  if (res == nullptr) return false;
+  const ExecStatusType status = PQresultStatus(res);
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY;
+}
+
+// The server's primary message (without the DETAIL, which may quote values).
+std::string primary_message(const PGresult* res, PGconn* conn) {
+  std::string message = field(res, PG_DIAG_MESSAGE_PRIMARY);
+  if (message.empty() && res) message = trimmed(PQresultErrorMessage(res));
+  if (message.empty() && conn) message = trimmed(PQerrorMessage(conn));
+  return message.empty() ? "unknown error" : message;
+}
+
+// The server's message for an error, fit for logs: data exceptions (class 22)
+// quote the offending value, which may be a parameter (a password, say), so
+// their quoted parts are withheld.
+std::string error_message(const PGresult* res, PGconn* conn) {
+  const std::string message = primary_message(res, conn);
+  if (!field(res, PG_DIAG_SQLSTATE).starts_with("22")) return message;
+  std::string withheld;
+  bool quoted = false;
+  for (const char c : message) {
+    if (c == '"') {
+      withheld += quoted ? "\"" : "\"...";
+      quoted = !quoted;
+    } else if (!quoted) {
+      withheld += c;
+    }
+  }
+  return withheld;
+}
+
+// Server notices (NOTICE, WARNING) go to the log rather than to stderr.
+void log_notice(void*, const PGresult* res) {
+  const std::string severity = field(res, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const Json::Value message = primary_message(res, nullptr);
+  if (severity == "WARNING") {
+    log::warn("database warning", {{"message", message}});
+  } else {
+    log::debug("database notice", {{"severity", severity}, {"message", message}});
+  }
+}
+
+// "BEGIN", "COMMIT", "CREATE": the first word of a command after any leading
+// comments, to name it in errors.
+std::string first_word(const char* sql) {
+  std::string_view s(sql);
+  for (;;) {
+    const size_t start = s.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos) return "empty command";
+    s.remove_prefix(start);
+    if (s.starts_with("--")) {
+      const size_t eol = s.find('\n');
+      if (eol == std::string_view::npos) return "empty command";
+      s.remove_prefix(eol);
+    } else if (s.starts_with("/*")) {
+      const size_t end = s.find("*/");
+      if (end == std::string_view::npos) return "empty command";
+      s.remove_prefix(end + 2);
+    } else {
+      return std::string(s.substr(0, std::min(s.find_first_of(" \t\r\n;("), size_t{32})));
+    }
+  }
+}
+
+template <class Int>
+bool parse_integer(std::string_view text, Int& out) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && !text.empty();
+}
+
+}  // namespace
+
+// --- Statement --------------------------------------------------------------
+
+Statement::Statement(const char* name, const char* sql) : name_(name), sql_(sql) {
+  auto& statements = mutable_registry();
+  for (const Statement* other : statements) {
+    if (std::string_view(other->name_) == name) {
+      std::fprintf(stderr, "pg::Statement '%s' is defined twice\n", name);
+      std::abort();
+    }
+  }
+  statements.push_back(this);
+}
+
+const std::vector<const Statement*>& Statement::registry() { return mutable_registry(); }
+
+// --- errors -----------------------------------------------------------------
+
+DbErrorKind classify_sqlstate(std::string_view sqlstate) {
+  if (sqlstate == "23505") return DbErrorKind::kUniqueViolation;
+  if (sqlstate == "23503") return DbErrorKind::kForeignKeyViolation;
+  if (sqlstate == "23514") return DbErrorKind::kCheckViolation;
+  if (sqlstate == "23502") return DbErrorKind::kNotNullViolation;
+  if (sqlstate == "40001" || sqlstate == "40P01") return DbErrorKind::kRetryable;
+  if (sqlstate == "57014") return DbErrorKind::kQueryCanceled;
+  if (sqlstate == "57P01" || sqlstate == "57P02" || sqlstate == "57P03") {
+    return DbErrorKind::kConnection;
+  }
+  if (sqlstate.size() == 5 && sqlstate.starts_with("22")) return DbErrorKind::kInvalidInput;
+  if (sqlstate.size() == 5 && sqlstate.starts_with("08")) return DbErrorKind::kConnection;
+  return DbErrorKind::kOther;
+}
+
+AppError to_app_error(const DbError& error) {
+  std::string detail = "SQLSTATE " + (error.sqlstate().empty() ? "-" : error.sqlstate());
+  if (!error.constraint().empty()) detail += " constraint " + error.constraint();
+  detail += ": ";
+  detail += error.what();
+  switch (error.kind()) {
+    case DbErrorKind::kConnection:
+      return AppError(ErrorCode::kUnavailable, "database unavailable", Json::Value(), detail);
+    case DbErrorKind::kQueryCanceled:
+      return AppError(ErrorCode::kTimeout, "database query timed out", Json::Value(), detail);
+    default:
+      return AppError(ErrorCode::kInternal, "internal error", Json::Value(), detail);
+  }
+}
+
+// --- Result -----------------------------------------------------------------
+
+int Result::affected() const {
+  int n = 0;
+  return parse_integer(std::string_view(PQcmdTuples(res_.get())), n) ? n : 0;
+}
+
+std::string_view Result::text(int row, int col) const {
+  return std::string_view(PQgetvalue(res_.get(), row, col),
+                          static_cast<size_t>(PQgetlength(res_.get(), row, col)));
+}
+
+int64_t Result::int64(int row, int col) const {
+  int64_t value = 0;
+  if (is_null(row, col) || !parse_integer(text(row, col), value)) {
+    throw AppError(
+        ErrorCode::kInternal, "internal error", Json::Value(),
+        "column " + std::to_string(col) + " of row " + std::to_string(row) + " is not an integer");
+  }
+  return value;
+}
+
+std::optional<int64_t> Result::opt_int64(int row, int col) const {
+  if (is_null(row, col)) return std::nullopt;
+  return int64(row, col);
+}
+
+bool Result::boolean(int row, int col) const {
+  const std::string_view v = is_null(row, col) ? std::string_view() : text(row, col);
+  if (v == "t") return true;
+  if (v == "f") return false;
+  throw AppError(
+      ErrorCode::kInternal, "internal error", Json::Value(),
+      "column " + std::to_string(col) + " of row " + std::to_string(row) + " is not a boolean");
+}
+
+// --- Connection -------------------------------------------------------------
+
+Connection::Connection(ConnectionOptions options) : options_(std::move(options)) {}
+
+Connection::~Connection() { PQfinish(conn_); }
+
+bool Connection::connected() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+
+void Connection::reset() {
+  PQfinish(conn_);
+  conn_ = nullptr;
+  prepared_.clear();
+}
+
+bool Connection::in_transaction() const {
+  if (conn_ == nullptr) return false;
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
+}
+
+void Connection::ensure_connected() {
+  if (connected()) return;
+  if (conn_ != nullptr) {
+    log::warn("database connection closed", {{"reason", trimmed(PQerrorMessage(conn_))}});
+    reset();
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_) {
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_attempt_ - now);
+    throw DbError(DbErrorKind::kConnection, "", "",
+                  "database unavailable (next connection attempt in " +
+                      std::to_string(wait.count()) + " ms)");
+  }
+  connect_now();
+}
+
+void Connection::connect_now() {
+  const std::string connect_timeout = std::to_string(options_.connect_timeout_s);
+  const std::string session_options =
+      "-c TimeZone=UTC -c statement_timeout=" + std::to_string(options_.statement_timeout_ms);
+  // dbname comes first so that the keywords after it override the same ones in
+  // the connection string (libpq keeps the last value of a repeated keyword).
+  const char* keywords[] = {"dbname", "connect_timeout", "options", "application_name", nullptr};
+  const char* values[] = {options_.conninfo.c_str(), connect_timeout.c_str(),
+                          session_options.c_str(), "ecommerce-server", nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    const std::string reason = conn ? trimmed(PQerrorMessage(conn)) : "out of memory";
+    PQfinish(conn);
+    backoff_ =
+        backoff_.count() == 0 ? options_.min_backoff : std::min(backoff_ * 2, options_.max_backoff);
+    next_attempt_ = std::chrono::steady_clock::now() + backoff_;
+    log::error("database connection failed",
+               {{"reason", reason}, {"retry_in_ms", static_cast<Json::Int64>(backoff_.count())}});
+    throw DbError(DbErrorKind::kConnection, "", "", "cannot connect to the database: " + reason);
+  }
+  conn_ = conn;
+  backoff_ = std::chrono::milliseconds(0);
+  next_attempt_ = {};
+  prepared_.clear();
+  PQsetNoticeReceiver(conn_, &log_notice, nullptr);
+  log::debug("database connected", {{"backend_pid", PQbackendPID(conn_)}});
+
+  if (!options_.prepare_on_connect) return;
+  for (const Statement* statement : Statement::registry()) {
+    ResultPtr res(PQprepare(conn_, statement->name(), statement->sql(), 0, nullptr), &PQclear);
+    if (!succeeded(res.get())) {
+      if (PQstatus(conn_) != CONNECTION_OK) throw_from_result(res.get(), statement->name());
+      // A statement that does not prepare is a bug in its SQL: say which one.
+      throw DbError(DbErrorKind::kOther, field(res.get(), PG_DIAG_SQLSTATE), "",
+                    std::string("cannot prepare statement ") + statement->name() + ": " +
+                        error_message(res.get(), conn_));
+    }
+    prepared_.insert(statement);
+  }
+}
+
+void Connection::throw_from_result(const PGresult* res, const char* what) {
+  const std::string sqlstate = field(res, PG_DIAG_SQLSTATE);
+  const std::string message = std::string(what) + ": " + error_message(res, conn_);
+  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    if (conn_ != nullptr) {
+      log::warn("database connection lost", {{"reason", primary_message(res, conn_)}});
+      reset();
+    }
+    throw DbError(DbErrorKind::kConnection, sqlstate, "", message);
+  }
+  throw DbError(classify_sqlstate(sqlstate), sqlstate, field(res, PG_DIAG_CONSTRAINT_NAME),
+                message);
+}
+
+Result Connection::exec(const Statement& statement, const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+
+  for (int attempt = 1;; ++attempt) {
+    ensure_connected();
+    const bool may_retry = attempt == 1 && !in_transaction();
+    ResultPtr res(nullptr, &PQclear);
+    if (!prepared_.contains(&statement)) {
+      res.reset(PQprepare(conn_, statement.name(), statement.sql(), 0, nullptr));
+      if (succeeded(res.get())) prepared_.insert(&statement);
+    }
+    if (prepared_.contains(&statement)) {
+      res.reset(PQexecPrepared(conn_, statement.name(), static_cast<int>(values.size()),
+                               values.data(), nullptr, nullptr, 0));
+      if (succeeded(res.get())) return Result(res.release());
+    }
+    if (may_retry && PQstatus(conn_) != CONNECTION_OK) {
+      log::warn("database connection lost; reconnecting",
+                {{"reason", primary_message(res.get(), conn_)}});
+      reset();
+      continue;
+    }
+    throw_from_result(res.get(), statement.name());
+  }
+}
+
+void Connection::command(const char* sql) {
+  for (int attempt = 1;; ++attempt) {
+    ensure_connected();
+    const bool may_retry = attempt == 1 && !in_transaction();
+    ResultPtr res(PQexec(conn_, sql), &PQclear);
+    if (succeeded(res.get())) return;
+    if (may_retry && PQstatus(conn_) != CONNECTION_OK) {
+      log::warn("database connection lost; reconnecting",
+                {{"reason", primary_message(res.get(), conn_)}});
+      reset();
+      continue;
+    }
+    throw_from_result(res.get(), first_word(sql).c_str());
+  }
+}
+
+}  // namespace common::pg

@@ -1,0 +1,110 @@
+#include <catch2/catch.hpp>
+
+#include "common/error.h"
+#include "workers/services/catalog_service.h"
+
+using common::AppError;
+using common::ErrorCode;
+using common::QueryParams;
+using services::parse_product_list_query;
+
+namespace {
+// The VALIDATION_ERROR details of parsing `query`, or null when it is valid.
+Json::Value details_of(const std::string& query) {
+  try {
+    parse_product_list_query(QueryParams::parse(query));
+    return Json::Value();
+  } catch (const AppError& e) {
+    REQUIRE(e.code() == ErrorCode::kValidationError);
+    return e.details();
+  }
+}
+}  // namespace
+
+TEST_CASE("product list query has API.md defaults", "[unit][catalog]") {
+  const auto req = parse_product_list_query(QueryParams::parse(""));
+  CHECK(req.limit == 20);
+  CHECK(req.filter.after_id == 0);
+  CHECK_FALSE(req.filter.category_id);
+  CHECK_FALSE(req.filter.title_pattern);
+  CHECK_FALSE(req.filter.min_price_cents);
+  CHECK_FALSE(req.filter.max_price_cents);
+  CHECK_FALSE(req.filter.has_inventory);
+}
+
+TEST_CASE("product list query reads every filter", "[unit][catalog]") {
+  const auto req = parse_product_list_query(QueryParams::parse(
+      "limit=100&after=7&category_id=2&q=Pro+Book&min_price_cents=0&max_price_cents=5000&"
+      "has_inventory=1&unknown=ignored"));
+  CHECK(req.limit == 100);
+  CHECK(req.filter.after_id == 7);
+  CHECK(req.filter.category_id == 2);
+  CHECK(req.filter.title_pattern == "%Pro Book%");
+  CHECK(req.filter.min_price_cents == 0);
+  CHECK(req.filter.max_price_cents == 5000);
+  CHECK(req.filter.has_inventory == true);
+}
+
+TEST_CASE("product list query rejects each bad parameter by name", "[unit][catalog]") {
+  struct Case {
+    const char* query;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"limit=0", "limit"},
+      {"limit=101", "limit"},
+      {"limit=abc", "limit"},
+      {"limit=1.5", "limit"},
+      {"limit=", "limit"},
+      {"after=-1", "after"},
+      {"after=x", "after"},
+      {"category_id=0", "category_id"},
+      {"category_id=99999999999999999999", "category_id"},
+      {"q=a", "q"},
+      {"q=%FF%FE", "q"},
+      {"min_price_cents=-1", "min_price_cents"},
+      {"max_price_cents=ten", "max_price_cents"},
+      {"min_price_cents=10&max_price_cents=5", "max_price_cents"},
+      {"has_inventory=yes", "has_inventory"},
+      {"has_inventory=TRUE", "has_inventory"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.query);
+    const Json::Value details = details_of(c.query);
+    REQUIRE(details.isObject());
+    CHECK(details.isMember(c.field));
+  }
+}
+
+TEST_CASE("title search longer than 100 characters is rejected", "[unit][catalog]") {
+  CHECK(details_of("q=" + std::string(100, 'x')).isNull());
+  CHECK(details_of("q=" + std::string(101, 'x')).isMember("q"));
+}
+
+TEST_CASE("product list query names all bad parameters at once", "[unit][catalog]") {
+  const Json::Value details = details_of("limit=0&q=a&has_inventory=maybe");
+  CHECK(details.size() == 3);
+}
+
+TEST_CASE("a two-character multibyte title search is accepted", "[unit][catalog]") {
+  const auto req = parse_product_list_query(QueryParams::parse("q=%C3%A9t"));
+  CHECK(req.filter.title_pattern == "%\xC3\xA9t%");
+}
+
+TEST_CASE("title search escapes LIKE wildcards so they match literally", "[unit][catalog]") {
+  CHECK(services::like_contains_pattern("50%") == "%50\\%%");
+  CHECK(services::like_contains_pattern("a_b") == "%a\\_b%");
+  CHECK(services::like_contains_pattern("back\\slash") == "%back\\\\slash%");
+  CHECK(services::like_contains_pattern("plain") == "%plain%");
+}
+
+TEST_CASE("query booleans are true/false/1/0 only", "[unit][catalog]") {
+  CHECK(services::parse_query_bool("true") == true);
+  CHECK(services::parse_query_bool("1") == true);
+  CHECK(services::parse_query_bool("false") == false);
+  CHECK(services::parse_query_bool("0") == false);
+  for (const char* bad : {"", "yes", "no", "True", "2", "t"}) {
+    INFO(bad);
+    CHECK_FALSE(services::parse_query_bool(bad).has_value());
+  }
+}

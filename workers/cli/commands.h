@@ -1,0 +1,24 @@
+// Subcommands of the ecommerce-server binary other than `serve`. Each returns
+// the process exit code and reports problems on stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+
+namespace cli {
+
+// `migrate` applies pending sql/migrations/NNNN_name.sql files in order, each
+// in its own transaction, under a PostgreSQL advisory lock, recording each in
+// schema_migrations (version, name, checksum, applied_at). Refuses (exit 1)
+// when an applied file was edited (checksum differs) or is missing.
+// `migrate status` lists applied and pending files.
+int migrate(const common::Config& config, const std::vector<std::string>& args);
+
+// `seed` runs sql/seed.sql (idempotent). `seed-large --products N` adds a
+// generated catalogue of N products with about 4 variants each, all stocked.
+int seed(const common::Config& config, const std::vector<std::string>& args);
+int seed_large(const common::Config& config, const std::vector<std::string>& args);
+
+}  // namespace cli

@@ -1,0 +1,53 @@
+// ecommerce-server: the one binary. `serve` (default) runs the pre-forked pool;
+// `migrate`, `migrate status`, `seed` and `seed-large` manage the database.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/log.h"
+#include "workers/cli/commands.h"
+#include "workers/server/serve.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N]\n"
+    "Configuration comes from the environment; see README.md.\n";
+
+void init_logging(const common::Config& config) {
+  common::log::Level level = common::log::Level::kInfo;
+  common::log::Format format = common::log::Format::kText;
+  common::log::parse_level(config.log_level, level);
+  common::log::parse_format(config.log_format, format);
+  common::log::init(level, format);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const std::string command = args.empty() ? "serve" : args.front();
+  if (!args.empty()) args.erase(args.begin());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+
+  common::Config config;
+  try {
+    config = common::load_config([](const char* name) { return std::getenv(name); });
+  } catch (const common::ConfigError& e) {
+    for (const auto& p : e.problems()) std::fprintf(stderr, "config: %s\n", p.c_str());
+    return 2;
+  }
+  init_logging(config);
+
+  if (command == "serve") return server::serve(config);
+  if (command == "migrate") return cli::migrate(config, args);
+  if (command == "seed") return cli::seed(config, args);
+  if (command == "seed-large") return cli::seed_large(config, args);
+  std::fprintf(stderr, "unknown command '%s'\n%s", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,118 @@
+#include "workers/server/listen_socket.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <stdexcept>
+
+namespace server {
+
+UniqueFd::~UniqueFd() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.release();
+  }
+  return *this;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+UniqueFd open_unix(const std::string& path) {
+  sockaddr_un addr{};
+  if (path.size() >= sizeof(addr.sun_path)) {
+    throw std::runtime_error("unix socket path too long (max " +
+                             std::to_string(sizeof(addr.sun_path) - 1) + "): " + path);
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) fail("socket");
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  // A socket file left by a crashed master would make bind fail; a live one
+  // would still answer connect(), so only a dead one is replaced.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) {
+    UniqueFd probe(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    if (::connect(probe.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      throw std::runtime_error("another server is listening on " + path);
+    }
+    ::unlink(path.c_str());
+  }
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail("bind " + path);
+  ::chmod(path.c_str(), 0666);
+  return fd;
+}
+
+UniqueFd open_tcp(const std::string& spec) {
+  const size_t colon = spec.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("LISTEN must be unix:PATH or HOST:PORT");
+  std::string host = spec.substr(0, colon);
+  const std::string port = spec.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (int rc = ::getaddrinfo(host.empty() ? nullptr : host.c_str(), port.c_str(), &hints, &res);
+      rc != 0) {
+    throw std::runtime_error("LISTEN " + spec + ": " + ::gai_strerror(rc));
+  }
+  std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> guard(res, &::freeaddrinfo);
+  UniqueFd fd(::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (fd.get() < 0) fail("socket");
+  const int one = 1;
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::bind(fd.get(), res->ai_addr, res->ai_addrlen) < 0) fail("bind " + spec);
+  return fd;
+}
+
+}  // namespace
+
+ListenSocket open_listen_socket(const std::string& spec, int backlog) {
+  ListenSocket s;
+  if (spec.starts_with("unix:")) {
+    s.unix_path = spec.substr(5);
+    s.fd = open_unix(s.unix_path);
+  } else {
+    s.fd = open_tcp(spec);
+  }
+  if (::listen(s.fd.get(), backlog) < 0) fail("listen");
+  // Workers poll() and then accept; non-blocking so that the workers that lose
+  // the race for a connection get EAGAIN instead of sleeping in accept().
+  const int flags = ::fcntl(s.fd.get(), F_GETFL);
+  if (flags < 0 || ::fcntl(s.fd.get(), F_SETFL, flags | O_NONBLOCK) < 0) fail("fcntl");
+  // Workers inherit it across fork() on purpose.
+  const int fdflags = ::fcntl(s.fd.get(), F_GETFD);
+  ::fcntl(s.fd.get(), F_SETFD, fdflags & ~FD_CLOEXEC);
+  return s;
+}
+
+int read_somaxconn() {
+  std::ifstream in("/proc/sys/net/core/somaxconn");
+  int value = -1;
+  if (!(in >> value)) return -1;
+  return value;
+}
+
+}  // namespace server
