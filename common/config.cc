@@ -69,6 +69,8 @@ Config load_config(const EnvLookup& env) {
   r.string("SEED_FILE", c.seed_file);
   r.string("ADMIN_EMAIL", c.admin_email);
   r.string("ADMIN_PASSWORD", c.admin_password);
+  // --- accounts and tokens (issue 3) ---
+  // --- pool operations (issue 5) ---
 
   log::Level level;
   if (!log::parse_level(c.log_level, level)) {
@@ -114,6 +116,8 @@ std::vector<std::string> describe(const Config& c) {
       "SEED_FILE=" + c.seed_file,
       "ADMIN_EMAIL=" + c.admin_email,
       "ADMIN_PASSWORD=" + masked(c.admin_password),
+      // --- accounts and tokens (issue 3) ---
+      // --- pool operations (issue 5) ---
   };
 }
 

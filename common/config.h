@@ -42,6 +42,10 @@ struct Config {
   // ADMIN_EMAIL (default admin@example.com) / ADMIN_PASSWORD (generated when unset).
   std::string admin_email = "admin@example.com";
   std::string admin_password;
+
+  // --- accounts and tokens (issue 3) ---
+
+  // --- pool operations (issue 5) ---
 };
 
 class ConfigError : public std::runtime_error {

@@ -54,7 +54,7 @@ struct Fixture {
     req.path = path;
     req.remote_addr = remote;
     req.request_id = "rid-42";
-    common::RouteContext ctx{db, config, {}};
+    common::RouteContext ctx{db, config, {}, std::nullopt};
     return server::dispatch(router, req, ctx);
   }
 };

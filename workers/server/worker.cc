@@ -55,7 +55,7 @@ void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
   const BodyStatus body = read_request(fcgi, config.max_body_bytes, req);
   common::log::set_request_id(req.request_id);
 
-  common::RouteContext ctx{db, config, {}};
+  common::RouteContext ctx{db, config, {}, std::nullopt};
   DispatchResult result;
   if (body == BodyStatus::kTooLarge) {
     result = {error_response(common::AppError(common::ErrorCode::kPayloadTooLarge,
