@@ -1,0 +1,49 @@
+# Entry points for people and CI. The work is done by scripts/; see README.md.
+#   make run          build and run the whole stack in the foreground (Ctrl-C stops it)
+#   make test         build, then unit + integration + end-to-end tests (ARGS="-L unit" to filter)
+#   make seed-large   add PRODUCTS generated products to the running stack's database
+
+BUILD_DIR ?= build
+PRODUCTS ?= 100000
+ARGS ?=
+export BUILD_DIR
+
+.PHONY: all deps build run up down status test seed-large format clean
+
+all: build
+
+deps:
+	scripts/deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD_DIR) -j$(shell nproc)
+
+run: build
+	scripts/stack.sh run
+
+up: build
+	scripts/stack.sh up
+
+down:
+	scripts/stack.sh down
+
+status:
+	scripts/stack.sh status
+
+test: build
+	scripts/test.sh $(ARGS)
+
+# The running stack's database: DATABASE_URL, else the local cluster of STATE_DIR.
+seed-large: build
+	@bin="$${SERVER_BIN:-$$(ls -d $(BUILD_DIR)/workers/ecommerce-server $(BUILD_DIR)/ecommerce-server 2>/dev/null | head -n 1)}"; \
+	test -x "$$bin" || { echo "ecommerce-server not found under $(BUILD_DIR)" >&2; exit 1; }; \
+	DATABASE_URL="$${DATABASE_URL:-$$(scripts/pg.sh url)}" "$$bin" seed-large --products $(PRODUCTS)
+
+format:
+	@command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format"; exit 1; }
+	find common workers tests -type f \( -name '*.h' -o -name '*.cc' -o -name '*.cpp' \) -print0 | \
+	  xargs -0 -r clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# What `make test` runs after building: starts throwaway servers, runs ctest
+# against them, and always tears them down again (even on failure or Ctrl-C).
+#
+#   1. a PostgreSQL cluster for the integration tests (database itest):
+#      TEST_DATABASE_URL, MIGRATIONS_DIR
+#   2. a whole stack (own PostgreSQL, worker pool, nginx) for the end-to-end
+#      tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
+#   3. ctest --test-dir $BUILD_DIR --output-on-failure [ARGS...]
+#
+# Exits with ctest's code. TEST_KEEP=1 keeps the temporary directory (logs,
+# data) and prints where it is.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+BUILD_DIR="$(realpath -m -- "${BUILD_DIR:-$REPO/build}")"
+export BUILD_DIR
+TEST_TIMEOUT="${TEST_TIMEOUT:-300}"
+
+tmp=""
+ctest_pid=""
+
+# Prints the logs of the e2e stack, so that a failure in CI explains itself
+# after the temporary directory is gone.
+# shellcheck disable=SC2317 # called from the EXIT trap
+show_stack_logs() {
+  [[ -n $tmp ]] || return 0
+  show_log_tail "$tmp/e2e/log/server.log" 60
+  show_log_tail "$tmp/e2e/log/nginx-error.log" 20
+  show_log_tail "$tmp/e2e/log/postgres.log" 20
+}
+
+# shellcheck disable=SC2317 # the EXIT trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n $ctest_pid ]] && pid_alive "$ctest_pid"; then
+    # The running test binary first, then ctest itself.
+    pkill -TERM -P "$ctest_pid" 2>/dev/null || true
+    kill -TERM "$ctest_pid" 2>/dev/null || true
+  fi
+  if [[ -n $tmp && -d $tmp ]]; then
+    ((rc == 0)) || show_stack_logs
+    say "tearing down"
+    env -u DATABASE_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
+    STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" stop || true
+    if [[ ${TEST_KEEP:-0} == 1 ]]; then
+      say "kept $tmp (logs in $tmp/e2e/log and $tmp/it/log)"
+    else
+      rm -rf -- "$tmp"
+    fi
+  fi
+  exit "$rc"
+}
+
+start_integration_db() {
+  local port
+  port=$(free_port)
+  say "integration PostgreSQL in $tmp/it"
+  STATE_DIR="$tmp/it" PG_PORT="$port" "$REPO/scripts/pg.sh" init
+  STATE_DIR="$tmp/it" PG_PORT="$port" "$REPO/scripts/pg.sh" start
+  STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" createdb itest
+  TEST_DATABASE_URL="$(STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" url itest)"
+  export TEST_DATABASE_URL
+  export MIGRATIONS_DIR="$REPO/sql/migrations"
+}
+
+start_e2e_stack() {
+  local port
+  port=$(free_port)
+  say "end-to-end stack in $tmp/e2e on port $port"
+  # DATABASE_URL unset: the stack starts (and later stops) its own cluster.
+  # ENABLE_TEST_ROUTES: /__test/sleep and /__test/alloc, which the e2e tests use.
+  if ! env -u DATABASE_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
+    ENABLE_TEST_ROUTES=1 "$REPO/scripts/stack.sh" up; then
+    die "the end-to-end stack did not start"
+  fi
+  export E2E_BASE_URL="http://127.0.0.1:$port"
+  export E2E_STATE_DIR="$tmp/e2e"
+  export E2E_REPO="$REPO"
+}
+
+run_ctest() {
+  local rc=0
+  # In the background, so that INT/TERM reach our trap at once instead of
+  # after ctest finishes.
+  ctest --test-dir "$BUILD_DIR" --output-on-failure --timeout "$TEST_TIMEOUT" "$@" &
+  ctest_pid=$!
+  wait "$ctest_pid" || rc=$?
+  ctest_pid=""
+  return "$rc"
+}
+
+main() {
+  [[ -f $BUILD_DIR/CTestTestfile.cmake ]] || die "no ctest files in $BUILD_DIR; run: make build"
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  # Short path: unix socket paths are limited to 107 bytes.
+  tmp=$(mktemp -d /tmp/ecom-test.XXXXXX)
+  # mktemp makes it 0700; the postgres user must be able to walk through it.
+  chmod 0755 -- "$tmp"
+
+  # The same admin credentials for the seeded stack and for the tests.
+  export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@example.com}"
+  ADMIN_PASSWORD="${ADMIN_PASSWORD:-test-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')}"
+  export ADMIN_PASSWORD
+  # The e2e tests log in as that admin (tests/e2e/*_e2e_test.cc).
+  export E2E_ADMIN_EMAIL="$ADMIN_EMAIL" E2E_ADMIN_PASSWORD="$ADMIN_PASSWORD"
+  # The cheapest bcrypt cost: tests register and log in often; strength is not tested.
+  export BCRYPT_COST="${BCRYPT_COST:-4}"
+  # Every e2e client is 127.0.0.1, so the per-address login limit (30 failures
+  # a minute) would let one test's bad logins lock out the next test's good
+  # ones; the integration tests cover that limit.
+  export LOGIN_MAX_FAILS_PER_ADDRESS="${LOGIN_MAX_FAILS_PER_ADDRESS:-1000}"
+  # Throwaway clusters: durability buys nothing but time here.
+  export PG_FSYNC="${PG_FSYNC:-off}"
+
+  start_integration_db
+  start_e2e_stack
+  local rc=0
+  run_ctest "$@" || rc=$?
+  say "ctest exited with $rc"
+  exit "$rc"
+}
+
+main "$@"
