@@ -8,7 +8,7 @@ PRODUCTS ?= 100000
 ARGS ?=
 export BUILD_DIR
 
-.PHONY: all deps build run up down status test seed-large format clean
+.PHONY: all deps build run up down status test bench seed-large format clean
 
 all: build
 
@@ -33,6 +33,11 @@ status:
 
 test: build
 	scripts/test.sh $(ARGS)
+
+# Speed against measured limits, in one table (scripts/bench.sh: BENCH_DURATION,
+# BENCH_SCENARIOS, BENCH_CONNECTIONS, BENCH_PRODUCTS, BENCH_WORKERS).
+bench: build
+	scripts/bench.sh
 
 # The running stack's database: DATABASE_URL, else the local cluster of STATE_DIR.
 seed-large: build

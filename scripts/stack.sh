@@ -195,7 +195,7 @@ render_nginx() {
   # As root, nginx workers would become "nobody" and lose the socket under STATE_DIR.
   if is_root; then user_line="user root;"; fi
 
-  mkdir -p -- "$NGINX_DIR/tmp"
+  mkdir -p -- "$NGINX_DIR/tmp" "$NGINX_DIR/conf.d"
   sed -e "s|@USER_LINE@|$(sed_escape "$user_line")|g" \
     -e "s|@STATE_DIR@|$(sed_escape "$STATE_DIR")|g" \
     -e "s|@HTTP_BIND@|$(sed_escape "$HTTP_BIND")|g" \
