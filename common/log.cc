@@ -1,8 +1,11 @@
 #include "common/log.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "common/json.h"
@@ -68,6 +71,18 @@ void init(Level level, Format format) {
 }
 
 bool enabled(Level level) { return level >= g_level; }
+
+bool redirect_to_file(const std::string& path, std::string& error) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  const bool ok = fd == STDERR_FILENO || ::dup2(fd, STDERR_FILENO) >= 0;
+  if (!ok) error = std::string("dup2: ") + std::strerror(errno);
+  if (fd != STDERR_FILENO) ::close(fd);
+  return ok;
+}
 
 void set_request_id(std::string id) { g_request_id = std::move(id); }
 void clear_request_id() { g_request_id.clear(); }

@@ -26,6 +26,13 @@ bool enabled(Level level);
 void set_request_id(std::string id);
 void clear_request_id();
 
+// LOG_FILE: sends every later line (and anything else written to stderr) to
+// `path`, opened O_APPEND and created 0640, by dup2()ing it onto stderr. Called
+// again (SIGUSR1, after logrotate moved the file) it opens the path afresh.
+// On failure returns false with the reason in `error`; lines keep going where
+// they went before.
+bool redirect_to_file(const std::string& path, std::string& error);
+
 using Fields = std::initializer_list<std::pair<const char*, Json::Value>>;
 void write(Level level, std::string_view event, Fields fields = {});
 

@@ -105,6 +105,34 @@ std::string first_word(const char* sql) {
   }
 }
 
+Hooks g_hooks;
+
+// Calls the statement hooks around one round trip, exceptions included.
+class StatementScope {
+ public:
+  StatementScope(const char* name, const char* sql) {
+    if (g_hooks.statement_begin == nullptr && g_hooks.statement_end == nullptr) return;
+    active_ = true;
+    started_ = std::chrono::steady_clock::now();
+    if (g_hooks.statement_begin) g_hooks.statement_begin(name, sql);
+  }
+  ~StatementScope() {
+    if (!active_ || g_hooks.statement_end == nullptr) return;
+    g_hooks.statement_end(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_));
+  }
+  StatementScope(const StatementScope&) = delete;
+  StatementScope& operator=(const StatementScope&) = delete;
+
+ private:
+  bool active_ = false;
+  std::chrono::steady_clock::time_point started_;
+};
+
+void notify_connection(int backend_pid) {
+  if (g_hooks.connection) g_hooks.connection(backend_pid);
+}
+
 template <class Int>
 bool parse_integer(std::string_view text, Int& out) {
   const char* end = text.data() + text.size();
@@ -113,6 +141,8 @@ bool parse_integer(std::string_view text, Int& out) {
 }
 
 }  // namespace
+
+void set_hooks(const Hooks& hooks) { g_hooks = hooks; }
 
 // --- Statement --------------------------------------------------------------
 
@@ -209,6 +239,7 @@ void Connection::reset() {
   PQfinish(conn_);
   conn_ = nullptr;
   prepared_.clear();
+  notify_connection(0);
 }
 
 bool Connection::in_transaction() const {
@@ -251,6 +282,7 @@ void Connection::connect_now() {
     next_attempt_ = std::chrono::steady_clock::now() + backoff_;
     log::error("database connection failed",
                {{"reason", reason}, {"retry_in_ms", static_cast<Json::Int64>(backoff_.count())}});
+    notify_connection(0);
     throw DbError(DbErrorKind::kConnection, "", "", "cannot connect to the database: " + reason);
   }
   conn_ = conn;
@@ -259,6 +291,7 @@ void Connection::connect_now() {
   prepared_.clear();
   PQsetNoticeReceiver(conn_, &log_notice, nullptr);
   log::debug("database connected", {{"backend_pid", PQbackendPID(conn_)}});
+  notify_connection(PQbackendPID(conn_));
 
   if (!options_.prepare_on_connect) return;
   for (const Statement* statement : Statement::registry()) {
@@ -302,6 +335,7 @@ Result Connection::exec(const Statement& statement, const Params& params) {
       if (succeeded(res.get())) prepared_.insert(&statement);
     }
     if (prepared_.contains(&statement)) {
+      const StatementScope scope(statement.name(), statement.sql());
       res.reset(PQexecPrepared(conn_, statement.name(), static_cast<int>(values.size()),
                                values.data(), nullptr, nullptr, 0));
       if (succeeded(res.get())) return Result(res.release());
@@ -320,7 +354,11 @@ void Connection::command(const char* sql) {
   for (int attempt = 1;; ++attempt) {
     ensure_connected();
     const bool may_retry = attempt == 1 && !in_transaction();
-    ResultPtr res(PQexec(conn_, sql), &PQclear);
+    ResultPtr res(nullptr, &PQclear);
+    {
+      const StatementScope scope("command", sql);
+      res.reset(PQexec(conn_, sql));
+    }
     if (succeeded(res.get())) return;
     if (may_retry && PQstatus(conn_) != CONNECTION_OK) {
       log::warn("database connection lost; reconnecting",

@@ -152,6 +152,22 @@ class Connection {
   std::unordered_set<const Statement*> prepared_;  // on this session
 };
 
+// Observers of this process's database work, for the worker pool's scoreboard:
+// the slow-request log names the statement a request is running, and the
+// master cancels a timed-out request's query through its backend pid.
+// Process-wide (one connection per worker); any member may be null; a hook
+// must be cheap and must not throw.
+struct Hooks {
+  // After connecting: the backend's pid. After the connection is dropped, or a
+  // connection attempt failed: 0.
+  void (*connection)(int backend_pid) = nullptr;
+  // Around each round trip of exec() and command(): the statement's name
+  // ("command" for command()) and SQL text, then the time it took.
+  void (*statement_begin)(const char* name, const char* sql) = nullptr;
+  void (*statement_end)(std::chrono::microseconds elapsed) = nullptr;
+};
+void set_hooks(const Hooks& hooks);
+
 // Runs fn(conn) between BEGIN and COMMIT, rolling back on any exception.
 // Serialization failures and deadlocks (kRetryable) re-run fn up to `attempts`
 // times in total; after that the DbError propagates.

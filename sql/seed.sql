@@ -88,3 +88,30 @@ UPDATE inventory i
 SET reserved = i.reserved + new_items.quantity, last_updated_at = now()
 FROM new_items
 WHERE i.variant_id = new_items.variant_id;
+
+-- The stock ledger (inventory_movements, 0002): every seeded variant starts with
+-- one 'initial' movement of all its units, and the order above holds its units
+-- through 'reserve' movements, so that each variant's movements sum to its
+-- inventory row. Each is written only where it is missing, so a re-run adds
+-- nothing (the admin account is made by `ecommerce-server seed` after this file).
+INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_delta, reason)
+SELECT i.variant_id, 'initial', i.available + i.reserved, 0, 'seed'
+FROM inventory i
+JOIN product_variants v ON v.id = i.variant_id
+WHERE v.sku IN ('ELEC-LAPTOP-001-SLV', 'ELEC-LAPTOP-001-BLK', 'ELEC-PHONE-002-128',
+                'ELEC-PHONE-002-256', 'CLO-TSHIRT-001-S-WHT', 'CLO-TSHIRT-001-M-WHT',
+                'CLO-TSHIRT-001-L-BLK', 'BOOK-PYFLASK-001-PBK', 'BOOK-PYFLASK-001-EBK')
+  AND NOT EXISTS (SELECT 1 FROM inventory_movements m WHERE m.variant_id = i.variant_id)
+ORDER BY i.variant_id;
+
+INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_delta, reason, order_id)
+SELECT oi.variant_id, 'reserve', -oi.quantity, oi.quantity, 'seed order', o.id
+FROM orders o
+JOIN users u ON u.id = o.user_id
+JOIN order_items oi ON oi.order_id = o.id
+WHERE u.email = 'alice@example.com'
+  AND o.payment_provider_id = 'seed-payment-0001'
+  AND oi.variant_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM inventory_movements m
+                  WHERE m.order_id = o.id AND m.variant_id = oi.variant_id AND m.kind = 'reserve')
+ORDER BY oi.variant_id;

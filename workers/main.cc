@@ -6,15 +6,18 @@
 #include <vector>
 
 #include "common/config.h"
+#include "common/config_file.h"
 #include "common/log.h"
+#include "common/secrets.h"
 #include "workers/cli/commands.h"
 #include "workers/server/serve.h"
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N]\n"
-    "Configuration comes from the environment; see README.md.\n";
+    "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N |\n"
+    "                         user create --email EMAIL [--role admin|user]]\n"
+    "Configuration comes from the environment and CONFIG_FILE; see README.md.\n";
 
 void init_logging(const common::Config& config) {
   common::log::Level level = common::log::Level::kInfo;
@@ -37,17 +40,28 @@ int main(int argc, char** argv) {
 
   common::Config config;
   try {
-    config = common::load_config([](const char* name) { return std::getenv(name); });
+    config = common::load_config_with_file([](const char* name) { return std::getenv(name); });
   } catch (const common::ConfigError& e) {
     for (const auto& p : e.problems()) std::fprintf(stderr, "config: %s\n", p.c_str());
     return 2;
   }
   init_logging(config);
 
-  if (command == "serve") return server::serve(config);
+  if (command == "serve") {
+    // Before the workers are forked, so that they all sign with one key.
+    try {
+      common::ensure_jwt_secret(config);
+    } catch (const common::ConfigError& e) {
+      for (const auto& p : e.problems()) std::fprintf(stderr, "config: %s\n", p.c_str());
+      return 2;
+    }
+    return server::serve(config);
+  }
+  if (command == "sql") return cli::sql(args);
   if (command == "migrate") return cli::migrate(config, args);
   if (command == "seed") return cli::seed(config, args);
   if (command == "seed-large") return cli::seed_large(config, args);
+  if (command == "user") return cli::user(config, args);
   std::fprintf(stderr, "unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

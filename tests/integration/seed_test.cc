@@ -80,7 +80,7 @@ TEST_CASE("seed loads exactly the original catalogue however often it runs",
   CHECK(count_of(db, "products") == 4);
   CHECK(count_of(db, "product_variants") == 9);
   CHECK(count_of(db, "inventory") == 9);
-  CHECK(count_of(db, "users") == 2);
+  CHECK(count_of(db, "users") == 3);  // alice, bob and the admin account
   CHECK(run_sql(db, "SELECT count(*) FROM users WHERE hashed_password IS NULL").int64(0, 0) == 2);
 
   const VariantRow rows[] = {

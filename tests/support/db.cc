@@ -88,6 +88,11 @@ common::Config test_config() {
   config.database_url = database_url();
   config.migrations_dir = env_or("MIGRATIONS_DIR", ECOMMERCE_SOURCE_DIR "/sql/migrations");
   config.seed_file = env_or("SEED_FILE", ECOMMERCE_SOURCE_DIR "/sql/seed.sql");
+  // The seed's admin account: a known password (none would be generated into
+  // ./var) and the cheapest bcrypt cost, which tests do not need to be strong.
+  config.admin_email = env_or("ADMIN_EMAIL", config.admin_email);
+  config.admin_password = env_or("ADMIN_PASSWORD", "integration-admin-password");
+  config.bcrypt_cost = 4;
   return config;
 }
 

@@ -20,7 +20,9 @@ std::string database_url();
 
 // The configuration the CLI commands get in tests: database_url, and
 // migrations_dir / seed_file from MIGRATIONS_DIR / SEED_FILE or else the
-// source tree's sql/migrations and sql/seed.sql.
+// source tree's sql/migrations and sql/seed.sql; the seed's admin account from
+// ADMIN_EMAIL / ADMIN_PASSWORD (else admin@example.com with a fixed test
+// password), bcrypt_cost 4.
 common::Config test_config();
 
 // `conninfo` (URL or key=value string) with its database replaced by `dbname`,

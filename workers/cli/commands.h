@@ -21,4 +21,14 @@ int migrate(const common::Config& config, const std::vector<std::string>& args);
 int seed(const common::Config& config, const std::vector<std::string>& args);
 int seed_large(const common::Config& config, const std::vector<std::string>& args);
 
+// `user create --email E [--role admin|user]` (workers/cli/user.cc): creates
+// the account, or sets an existing one's role and, when one is given, its
+// password. The password is the first line of standard input.
+int user(const common::Config& config, const std::vector<std::string>& args);
+
+// `sql --list` prints the names of every named statement the binary
+// prepares; `sql NAME...` prints their text (for pgbench, so that the
+// benchmark limits run exactly the service's SQL). Needs no database.
+int sql(const std::vector<std::string>& args);
+
 }  // namespace cli

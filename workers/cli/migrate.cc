@@ -1,7 +1,5 @@
 // `migrate` and `migrate status`: numbered SQL files applied once each, in
 // order, every file in its own transaction, recorded in schema_migrations.
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "common/pg.h"
+#include "common/sha256.h"
 #include "workers/cli/cli_support.h"
 #include "workers/cli/commands.h"
 
@@ -68,21 +67,6 @@ class MigrateError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::string sha256_hex(const std::string& bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw MigrateError("SHA-256 is not available");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xf];
-  }
-  return hex;
-}
-
 // Every NNNN_name.sql of `dir`, by version. Other .sql names and repeated
 // versions are refused; files not ending in .sql are ignored.
 std::vector<MigrationFile> load_migrations(const std::string& dir) {
@@ -102,7 +86,7 @@ std::vector<MigrationFile> load_migrations(const std::string& dir) {
     }
     MigrationFile file{std::stoi(m[1].str()), m[2].str(), filename,
                        read_file(entry.path().string()), ""};
-    file.checksum = sha256_hex(file.sql);
+    file.checksum = common::sha256_hex(file.sql);
     files.push_back(std::move(file));
   }
   std::sort(files.begin(), files.end(),

@@ -11,6 +11,7 @@
 #include "common/pg.h"
 #include "workers/cli/cli_support.h"
 #include "workers/cli/commands.h"
+#include "workers/cli/user.h"
 
 namespace cli {
 
@@ -132,6 +133,7 @@ int seed(const common::Config& config, const std::vector<std::string>& args) {
     const std::string sql = read_file(config.seed_file);
     pg::Connection db(db_options(config));
     pg::transaction(db, [&](pg::Connection& c) { c.command(sql.c_str()); });
+    if (!seed_admin_account(config, db)) return 1;
     const pg::Result r = db.exec(kCounts, {});
     std::printf(
         "seeded from %s: %lld categories, %lld products, %lld variants, %lld users, %lld orders\n",

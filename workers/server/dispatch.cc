@@ -3,6 +3,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pg.h"
+#include "workers/services/access_token.h"
 
 namespace server {
 
@@ -22,7 +23,9 @@ bool is_loopback(const std::string& addr) {
   return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
 }
 
-void check_access(common::Access access, const common::Request& req) {
+// Runs before the handler. kUser and kAdmin routes need a valid access token
+// (the Principal it names goes into ctx); kAdmin routes also the admin role.
+void check_access(common::Access access, const common::Request& req, common::RouteContext& ctx) {
   switch (access) {
     case common::Access::kPublic:
       return;
@@ -33,9 +36,12 @@ void check_access(common::Access access, const common::Request& req) {
       return;
     case common::Access::kUser:
     case common::Access::kAdmin:
-      // Identity arrives with the accounts issue; until then no route needs it.
-      throw AppError(ErrorCode::kUnauthorized, "authentication required")
-          .with_header("WWW-Authenticate", "Bearer");
+      ctx.principal =
+          services::authenticate(req.header("authorization"), ctx.config, services::unix_now());
+      if (access == common::Access::kAdmin && !ctx.principal->is_admin()) {
+        throw AppError(ErrorCode::kForbidden, "this endpoint needs the admin role");
+      }
+      return;
   }
 }
 
@@ -54,7 +60,7 @@ DispatchResult dispatch(const common::Router& router, const common::Request& req
           .with_header("Allow", match.allow);
     }
     result.route = match.route->pattern;
-    check_access(match.route->access, req);
+    check_access(match.route->access, req, ctx);
     ctx.params = match.params;
     result.response = match.route->handler(req, ctx);
   } catch (const AppError& e) {

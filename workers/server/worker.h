@@ -1,16 +1,34 @@
 // A worker process: after fork(), opens its own PostgreSQL connection and
 // serves FastCGI requests from the inherited listening socket, one at a time,
-// until asked to stop (SIGTERM/SIGINT/SIGQUIT: finish the request in flight,
-// then exit) or until the master dies.
+// publishing what it does in its scoreboard slot (the only slot it writes).
+//
+// Signals: SIGTERM / SIGQUIT finish the request in flight, then exit 0 (also
+// sent by the kernel when the master dies: PR_SET_PDEATHSIG). SIGINT ends the
+// process at once (the master's fast stop). SIGUSR1 reopens LOG_FILE between
+// requests. SIGHUP, SIGUSR2, SIGTTIN and SIGTTOU are the master's and ignored.
+// TERM, QUIT and USR1 are delivered only while the worker waits between
+// requests (ppoll), never in the middle of one.
+//
+// Recycling: after MAX_REQUESTS (+ jitter) requests, or when RSS passes
+// MAX_RSS_MB, the worker asks for a replacement through its slot and keeps
+// serving until the master, once the replacement is ready, sends SIGTERM.
 #pragma once
 
 #include <sys/types.h>
 
 #include "common/config.h"
+#include "workers/server/scoreboard.h"
 
 namespace server {
 
+struct WorkerSetup {
+  const common::Config& config;
+  int listen_fd;
+  pid_t master_pid;
+  scoreboard::Slot& slot;  // prepared by the master before fork()
+};
+
 // Runs in the child. Returns the exit code for _exit().
-int run_worker(const common::Config& config, int listen_fd, pid_t master_pid);
+int run_worker(const WorkerSetup& setup);
 
 }  // namespace server

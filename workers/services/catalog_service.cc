@@ -114,6 +114,18 @@ Json::Value product_page_json(const std::vector<repo::ProductSummary>& rows, int
   return out;
 }
 
+Json::Value variant_json(const repo::Variant& v) {
+  Json::Value item(Json::objectValue);
+  item["id"] = static_cast<Json::Int64>(v.id);
+  item["sku"] = v.sku;
+  item["price_cents"] = static_cast<Json::Int64>(v.price_cents);
+  item["attributes"] = common::json::parse_trusted(v.attributes_json);
+  item["available"] = static_cast<Json::Int64>(v.available);
+  item["reserved"] = static_cast<Json::Int64>(v.reserved);
+  item["in_stock"] = v.available > 0;
+  return item;
+}
+
 Json::Value product_detail_json(const repo::ProductDetail& p) {
   Json::Value out(Json::objectValue);
   out["id"] = static_cast<Json::Int64>(p.id);
@@ -126,15 +138,7 @@ Json::Value product_detail_json(const repo::ProductDetail& p) {
   std::optional<int64_t> min_price, max_price;
   int64_t total_available = 0;
   for (const auto& v : p.variants) {
-    Json::Value item(Json::objectValue);
-    item["id"] = static_cast<Json::Int64>(v.id);
-    item["sku"] = v.sku;
-    item["price_cents"] = static_cast<Json::Int64>(v.price_cents);
-    item["attributes"] = common::json::parse_trusted(v.attributes_json);
-    item["available"] = static_cast<Json::Int64>(v.available);
-    item["reserved"] = static_cast<Json::Int64>(v.reserved);
-    item["in_stock"] = v.available > 0;
-    variants.append(std::move(item));
+    variants.append(variant_json(v));
     min_price = min_price ? std::min(*min_price, v.price_cents) : v.price_cents;
     max_price = max_price ? std::max(*max_price, v.price_cents) : v.price_cents;
     total_available += v.available;

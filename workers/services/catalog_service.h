@@ -38,6 +38,9 @@ std::optional<bool> parse_query_bool(std::string_view value);
 // limit + 1 rows (the extra row only says there is more).
 Json::Value product_page_json(const std::vector<repo::ProductSummary>& rows, int limit);
 Json::Value product_detail_json(const repo::ProductDetail& product);
+// One variant as the product detail shows it: {id, sku, price_cents,
+// attributes, available, reserved, in_stock}.
+Json::Value variant_json(const repo::Variant& variant);
 Json::Value categories_json(const std::vector<repo::Category>& categories);
 
 Json::Value list_products(common::pg::Connection& db, const ProductListRequest& request);

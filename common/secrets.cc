@@ -1,0 +1,128 @@
+#include "common/secrets.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "common/log.h"
+#include "common/random.h"
+
+namespace common {
+
+namespace {
+
+constexpr size_t kJwtSecretBytes = 48;
+
+std::runtime_error io_error(const std::string& what, const std::string& path) {
+  return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+}
+
+// Closes a file descriptor on every path out.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+void write_all(int fd, const std::string& bytes, const std::string& path) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw io_error("cannot write", path);
+    }
+    done += static_cast<size_t>(n);
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> read_secret_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw io_error("cannot open", path);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && (st.st_mode & 077) != 0) {
+    log::warn("secret file is readable by others; chmod 600 it", {{"path", path}});
+  }
+  std::string contents;
+  char buf[512];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw io_error("cannot read", path);
+    }
+    if (n == 0) break;
+    contents.append(buf, static_cast<size_t>(n));
+    if (contents.size() > 64 * 1024) throw std::runtime_error(path + " is too large for a secret");
+  }
+  while (!contents.empty() && std::isspace(static_cast<unsigned char>(contents.back()))) {
+    contents.pop_back();
+  }
+  if (contents.empty()) throw std::runtime_error(path + " is empty");
+  return contents;
+}
+
+std::string create_secret_file_once(const std::string& path, const std::string& secret) {
+  if (auto existing = read_secret_file(path)) return *existing;
+  const std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  // Written in full under a private name, then linked into place: link(2)
+  // fails when the name exists, so a reader never sees a half-written file
+  // and the first of several racing writers wins.
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  {
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (fd.get() < 0) throw io_error("cannot create", temp);
+    write_all(fd.get(), secret + "\n", temp);
+    if (::fsync(fd.get()) != 0) throw io_error("cannot sync", temp);
+  }
+  const int linked = ::link(temp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(temp.c_str());
+  if (linked != 0 && link_errno != EEXIST) {
+    errno = link_errno;
+    throw io_error("cannot create", path);
+  }
+  if (linked == 0) return secret;
+  return read_secret_file(path).value_or(secret);
+}
+
+std::string jwt_secret_path(const Config& config) { return config.state_dir + "/jwt-secret"; }
+
+void ensure_jwt_secret(Config& config) {
+  if (!config.jwt_secret.empty()) return;
+  if (config.app_env == "production") {
+    throw ConfigError({"JWT_SECRET must be set when APP_ENV=production"});
+  }
+  const std::string path = jwt_secret_path(config);
+  try {
+    config.jwt_secret = create_secret_file_once(path, random_token(kJwtSecretBytes));
+  } catch (const std::exception& e) {
+    throw ConfigError({std::string("JWT_SECRET is unset and ") + e.what()});
+  }
+  if (config.jwt_secret.size() < 32) {
+    throw ConfigError({path + " must hold at least 32 bytes"});
+  }
+  log::info("JWT_SECRET unset: using the development key file", {{"path", path}});
+}
+
+}  // namespace common

@@ -1,0 +1,188 @@
+#include "workers/server/metrics.h"
+
+#include <array>
+#include <cstdio>
+#include <map>
+#include <tuple>
+
+namespace server {
+
+namespace sb = scoreboard;
+
+namespace {
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+struct HistogramSum {
+  std::array<uint64_t, sb::kBuckets> buckets{};
+  uint64_t count = 0;
+  uint64_t sum_us = 0;
+
+  void add(const sb::Histogram& h) {
+    for (size_t i = 0; i < sb::kBuckets; ++i) buckets[i] += h.buckets[i].load(kRelaxed);
+    count += h.count.load(kRelaxed);
+    sum_us += h.sum_us.load(kRelaxed);
+  }
+};
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  return buf;
+}
+
+std::string bound(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+void family(std::string& out, const char* name, const char* type, const char* help) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+}
+
+void sample(std::string& out, const std::string& name, const std::string& labels,
+            const std::string& value) {
+  out += name;
+  if (!labels.empty()) out += "{" + labels + "}";
+  out += ' ';
+  out += value;
+  out += '\n';
+}
+
+void histogram(std::string& out, const std::string& name, const std::string& labels,
+               const HistogramSum& h) {
+  const std::string sep = labels.empty() ? "" : ",";
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < sb::kBuckets; ++i) {
+    cumulative += h.buckets[i];
+    const std::string le = i < sb::kBucketBounds.size() ? bound(sb::kBucketBounds[i]) : "+Inf";
+    sample(out, name + "_bucket", labels + sep + "le=\"" + le + "\"", std::to_string(cumulative));
+  }
+  sample(out, name + "_sum", labels, number(static_cast<double>(h.sum_us) / 1e6));
+  sample(out, name + "_count", labels, std::to_string(h.count));
+}
+
+}  // namespace
+
+std::string escape_label(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (const char c : value) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+uint64_t total_requests(const sb::Scoreboard& board) {
+  uint64_t total = 0;
+  for (int i = 0; i < board.capacity(); ++i) {
+    const sb::SlotMetrics& m = board.slot(i).metrics;
+    for (const sb::RequestSeries& e : m.requests) {
+      if (e.used.load(std::memory_order_acquire) != 0) total += e.count.load(kRelaxed);
+    }
+    total += m.untracked_requests.load(kRelaxed);
+  }
+  return total;
+}
+
+std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests;  // route, method, status
+  std::map<std::string, HistogramSum> routes;
+  HistogramSum db;
+  uint64_t untracked = 0;
+  for (int i = 0; i < board.capacity(); ++i) {
+    const sb::SlotMetrics& m = board.slot(i).metrics;
+    for (const sb::RequestSeries& e : m.requests) {
+      if (e.used.load(std::memory_order_acquire) == 0) continue;
+      requests[{e.route, e.method, e.status}] += e.count.load(kRelaxed);
+    }
+    for (const sb::RouteSeries& r : m.routes) {
+      if (r.used.load(std::memory_order_acquire) == 0) continue;
+      routes[r.route].add(r.duration);
+    }
+    db.add(m.db_query);
+    untracked += m.untracked_requests.load(kRelaxed);
+  }
+
+  std::string out;
+  out.reserve(8192);
+  family(out, "http_requests_total", "counter", "HTTP requests answered by the workers.");
+  for (const auto& [key, count] : requests) {
+    const auto& [route, method, status] = key;
+    sample(out, "http_requests_total",
+           "method=\"" + escape_label(method) + "\",route=\"" + escape_label(route) +
+               "\",status=\"" + std::to_string(status) + "\"",
+           std::to_string(count));
+  }
+  family(out, "http_request_duration_seconds", "histogram",
+         "Time from reading a request to writing its answer, by route.");
+  for (const auto& [route, h] : routes) {
+    histogram(out, "http_request_duration_seconds", "route=\"" + escape_label(route) + "\"", h);
+  }
+  family(out, "db_query_duration_seconds", "histogram",
+         "Time of each database round trip (statement or command).");
+  histogram(out, "db_query_duration_seconds", "", db);
+  family(out, "cache_requests_total", "counter", "Cache lookups by result (no cache configured).");
+  for (const char* result : {"hit", "miss", "error"}) {
+    sample(out, "cache_requests_total", std::string("result=\"") + result + "\"", "0");
+  }
+  family(out, "jobs_total", "counter", "Background jobs by queue and result (no job queue yet).");
+
+  family(out, "worker_pool_workers", "gauge", "Worker processes by state.");
+  for (const char* state : {"starting", "idle", "busy", "draining"}) {
+    sample(out, "worker_pool_workers", std::string("state=\"") + state + "\"",
+           std::to_string(view.count(state)));
+  }
+  const auto gauge = [&](const char* name, const char* help, int64_t value) {
+    family(out, name, "gauge", help);
+    sample(out, name, "", std::to_string(value));
+  };
+  gauge("worker_pool_target_workers", "Workers the pool keeps (dynamic: at least).", view.target);
+  gauge("worker_pool_min_workers", "MIN_WORKERS.", view.min_workers);
+  gauge("worker_pool_max_workers", "MAX_WORKERS.", view.max_workers);
+  gauge("worker_pool_listen_queue", "Connections waiting to be accepted (-1: unknown).",
+        view.listen_queue);
+  gauge("worker_pool_listen_backlog", "LISTEN_BACKLOG.", view.listen_backlog);
+  family(out, "worker_pool_crash_backoff_seconds", "gauge",
+         "Delay before the next spawn after repeated start-up crashes (0: none).");
+  sample(out, "worker_pool_crash_backoff_seconds", "",
+         number(static_cast<double>(view.backoff_ms) / 1000.0));
+  const auto counter = [&](const char* name, const char* help, uint64_t value) {
+    family(out, name, "counter", help);
+    sample(out, name, "", std::to_string(value));
+  };
+  counter("worker_pool_spawns_total", "Workers started.", view.spawns);
+  counter("worker_pool_worker_exits_total", "Workers that exited, for any reason.",
+          view.worker_exits);
+  counter("worker_pool_kills_total", "Workers the master had to SIGKILL.", view.kills);
+  counter("worker_pool_timeouts_total", "Requests that ran past REQUEST_TIMEOUT_S.", view.timeouts);
+  counter("worker_pool_slow_requests_total", "Requests that ran past REQUEST_SLOW_MS.",
+          view.slow_requests);
+  counter("worker_pool_crash_loops_total", "Times start-up crashes delayed spawning.",
+          view.crash_loops);
+  counter("worker_pool_reloads_total", "Configuration reloads accepted.", view.reloads);
+  counter("worker_pool_recycles_total", "Workers replaced for MAX_REQUESTS or MAX_RSS_MB.",
+          view.recycles);
+  counter("worker_pool_untracked_requests_total",
+          "Requests counted outside http_requests_total (a series table was full).", untracked);
+  return out;
+}
+
+}  // namespace server

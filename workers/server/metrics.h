@@ -1,0 +1,35 @@
+// /metrics: Prometheus text exposition (format 0.0.4), summed over every slot
+// of the scoreboard. Slot metrics are never reset, so every counter here is
+// monotonic across worker replacement (it restarts only with the master).
+//
+// Families (API.md "Operations" plus the pool's own):
+//   http_requests_total{method,route,status}       counter
+//   http_request_duration_seconds{route}           histogram
+//   db_query_duration_seconds                      histogram
+//   cache_requests_total{result}                   counter (no cache yet: zeros)
+//   jobs_total{queue,result}                       counter (no job queue yet: no series)
+//   worker_pool_workers{state}                     gauge (starting|idle|busy|draining)
+//   worker_pool_target_workers, _min_workers, _max_workers, _listen_queue,
+//   _listen_backlog, _crash_backoff_seconds        gauges
+//   worker_pool_spawns_total, _worker_exits_total, _kills_total, _timeouts_total,
+//   _slow_requests_total, _crash_loops_total, _reloads_total, _recycles_total,
+//   _untracked_requests_total                      counters
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "workers/server/scoreboard.h"
+#include "workers/server/status.h"
+
+namespace server {
+
+// Requests finished by every worker that ever ran (the sum of http_requests_total).
+uint64_t total_requests(const scoreboard::Scoreboard& board);
+
+std::string render_metrics(const scoreboard::Scoreboard& board, const PoolView& view);
+
+// A label value escaped for the exposition format (\\, \", \n).
+std::string escape_label(std::string_view value);
+
+}  // namespace server

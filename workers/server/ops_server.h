@@ -1,0 +1,66 @@
+// The master's two small servers, both on unix (or TCP) sockets it opened:
+//   - FastCGI on STATUS_LISTEN, where nginx sends /status and /metrics, so
+//     they answer even when every worker is busy;
+//   - the control socket of ecommerce-ctl (workers/server/control.h).
+// The master must never block on a client: sockets are non-blocking, their
+// readiness is part of the master's own poll(), and a connection that has not
+// finished within 2 s is closed.
+#pragma once
+
+#include <poll.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workers/server/listen_socket.h"
+
+namespace server {
+
+class OpsServer {
+ public:
+  struct HttpRequest {
+    std::string method, path, query, request_id;
+  };
+  struct HttpAnswer {
+    int status = 200;
+    std::string content_type;
+    std::string body;
+  };
+  using HttpHandler = std::function<HttpAnswer(const HttpRequest&)>;
+  // Gets one command line, returns one reply line (without the newline).
+  using ControlHandler = std::function<std::string(std::string_view line)>;
+
+  OpsServer(UniqueFd status_listener, UniqueFd control_listener, HttpHandler http,
+            ControlHandler control);
+  ~OpsServer();
+  OpsServer(const OpsServer&) = delete;
+  OpsServer& operator=(const OpsServer&) = delete;
+
+  // Appends what to poll for; process() takes the same vector back, from `first` on.
+  void add_poll_fds(std::vector<pollfd>& fds) const;
+  void process(const std::vector<pollfd>& fds, size_t first);
+  // Every descriptor it holds, for a forked child to close.
+  std::vector<int> fds() const;
+  int status_listener() const { return status_.get(); }
+  int control_listener() const { return control_.get(); }
+
+ private:
+  struct Conn;
+  void accept_all(int listener, bool control);
+  void on_readable(Conn& c);
+  void on_writable(Conn& c);
+  void respond_http(Conn& c);
+
+  UniqueFd status_;
+  UniqueFd control_;
+  HttpHandler http_;
+  ControlHandler control_handler_;
+  std::map<int, std::unique_ptr<Conn>> conns_;
+};
+
+}  // namespace server

@@ -1,0 +1,323 @@
+#include "workers/server/scoreboard.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <new>
+#include <stdexcept>
+
+namespace server::scoreboard {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x53434f52;  // "SCOR"
+
+static_assert(std::atomic<uint64_t>::is_always_lock_free);
+static_assert(std::atomic<int64_t>::is_always_lock_free);
+static_assert(std::atomic<uint32_t>::is_always_lock_free);
+static_assert(std::atomic<uint8_t>::is_always_lock_free);
+
+constexpr auto kRelaxed = std::memory_order_relaxed;
+
+// Single-writer increment: no locked instruction needed.
+void bump(Counter& c, uint64_t by = 1) { c.store(c.load(kRelaxed) + by, kRelaxed); }
+
+size_t header_bytes() {
+  return (sizeof(Header) + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
+}
+
+void copy_field(char* dst, size_t size, std::string_view value) {
+  const size_t n = std::min(value.size(), size - 1);
+  std::memcpy(dst, value.data(), n);
+  dst[n] = '\0';
+}
+
+uint64_t fnv1a(std::string_view a, std::string_view b, int status) {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](std::string_view s) {
+    for (const char c : s) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 1099511628211ULL;
+    }
+    h ^= 0xff;
+    h *= 1099511628211ULL;
+  };
+  mix(a);
+  mix(b);
+  h ^= static_cast<uint64_t>(status);
+  h *= 1099511628211ULL;
+  return h;
+}
+
+bool same(const char* field, size_t size, std::string_view value) {
+  const size_t n = std::min(value.size(), size - 1);
+  return std::strncmp(field, value.data(), n) == 0 && field[n] == '\0';
+}
+
+RequestSeries* find_series(SlotMetrics& m, std::string_view method, std::string_view route,
+                           int status) {
+  const size_t start = fnv1a(method, route, status) % kCounterEntries;
+  for (size_t probe = 0; probe < kCounterEntries; ++probe) {
+    RequestSeries& e = m.requests[(start + probe) % kCounterEntries];
+    if (e.used.load(std::memory_order_acquire) == 0) {
+      e.status = static_cast<uint16_t>(status);
+      copy_field(e.method, sizeof e.method, method);
+      copy_field(e.route, sizeof e.route, route);
+      e.used.store(1, std::memory_order_release);
+      return &e;
+    }
+    if (e.status == status && same(e.method, sizeof e.method, method) &&
+        same(e.route, sizeof e.route, route)) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+RouteSeries* find_route(SlotMetrics& m, std::string_view route) {
+  const size_t start = fnv1a(route, "", 0) % kRouteEntries;
+  for (size_t probe = 0; probe < kRouteEntries; ++probe) {
+    RouteSeries& e = m.routes[(start + probe) % kRouteEntries];
+    if (e.used.load(std::memory_order_acquire) == 0) {
+      copy_field(e.route, sizeof e.route, route);
+      e.used.store(1, std::memory_order_release);
+      return &e;
+    }
+    if (same(e.route, sizeof e.route, route)) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const char* state_name(WorkerState state) {
+  switch (state) {
+    case WorkerState::kEmpty:
+      return "empty";
+    case WorkerState::kStarting:
+      return "starting";
+    case WorkerState::kIdle:
+      return "idle";
+    case WorkerState::kBusy:
+      return "busy";
+    case WorkerState::kDraining:
+      return "draining";
+  }
+  return "empty";
+}
+
+const char* db_state_name(DbState state) {
+  switch (state) {
+    case DbState::kUnknown:
+      return "unknown";
+    case DbState::kConnected:
+      return "connected";
+    case DbState::kDown:
+      return "down";
+  }
+  return "unknown";
+}
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+}
+
+int64_t wall_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+void observe(Histogram& h, int64_t duration_us) {
+  const double seconds = static_cast<double>(std::max<int64_t>(duration_us, 0)) / 1e6;
+  size_t bucket = 0;
+  while (bucket < kBucketBounds.size() && seconds > kBucketBounds[bucket]) ++bucket;
+  bump(h.buckets[bucket]);
+  bump(h.count);
+  bump(h.sum_us, static_cast<uint64_t>(std::max<int64_t>(duration_us, 0)));
+}
+
+// --- Scoreboard --------------------------------------------------------------
+
+size_t Scoreboard::region_bytes(int capacity) {
+  return header_bytes() + sizeof(Slot) * static_cast<size_t>(capacity);
+}
+
+Scoreboard::Scoreboard(int capacity) {
+  if (capacity <= 0) throw std::invalid_argument("scoreboard capacity must be positive");
+  bytes_ = region_bytes(capacity);
+  region_ = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (region_ == MAP_FAILED) {
+    region_ = nullptr;
+    throw std::runtime_error(std::string("scoreboard mmap: ") + std::strerror(errno));
+  }
+  // The pages are zero: a valid initial value for every field. Placement-new
+  // starts the objects' lifetimes without writing anything else.
+  header_ = new (region_) Header;
+  header_->magic = kMagic;
+  header_->capacity = static_cast<uint32_t>(capacity);
+  slots_ = reinterpret_cast<Slot*>(static_cast<char*>(region_) + header_bytes());
+  for (int i = 0; i < capacity; ++i) new (&slots_[i]) Slot;
+}
+
+Scoreboard::~Scoreboard() {
+  if (region_ != nullptr) ::munmap(region_, bytes_);
+}
+
+int Scoreboard::free_slot() const {
+  for (int i = 0; i < capacity(); ++i) {
+    if (slots_[i].state.load(std::memory_order_acquire) ==
+        static_cast<uint8_t>(WorkerState::kEmpty)) {
+      return i;
+    }
+  }
+  return -1;
+}
+
+void Scoreboard::prepare_slot(int i, uint32_t generation) {
+  Slot& s = slots_[i];
+  s.pid.store(0, kRelaxed);
+  s.generation.store(generation, kRelaxed);
+  s.db_state.store(static_cast<uint8_t>(DbState::kUnknown), kRelaxed);
+  s.recycle.store(0, kRelaxed);
+  s.started_at_ms.store(wall_ms(), kRelaxed);
+  s.requests.store(0, kRelaxed);
+  s.request_start_ns.store(0, kRelaxed);
+  s.idle_since_ns.store(monotonic_ns(), kRelaxed);
+  s.last_duration_us.store(0, kRelaxed);
+  s.rss_bytes.store(0, kRelaxed);
+  s.db_backend_pid.store(0, kRelaxed);
+  s.statement_start_ns.store(0, kRelaxed);
+  s.text_seq.store(s.text_seq.load(kRelaxed) + 1, kRelaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  s.method[0] = s.uri[0] = s.statement[0] = s.sql[0] = '\0';
+  std::atomic_thread_fence(std::memory_order_release);
+  s.text_seq.store(s.text_seq.load(kRelaxed) + 1, std::memory_order_release);
+  s.state.store(static_cast<uint8_t>(WorkerState::kStarting), std::memory_order_release);
+}
+
+void Scoreboard::release_slot(int i) {
+  Slot& s = slots_[i];
+  s.pid.store(0, kRelaxed);
+  s.request_start_ns.store(0, kRelaxed);
+  s.state.store(static_cast<uint8_t>(WorkerState::kEmpty), std::memory_order_release);
+}
+
+SlotView read_slot(const Scoreboard& board, int i) {
+  const Slot& s = board.slot(i);
+  SlotView v;
+  v.index = i;
+  v.state = static_cast<WorkerState>(s.state.load(std::memory_order_acquire));
+  v.pid = s.pid.load(kRelaxed);
+  v.generation = s.generation.load(kRelaxed);
+  v.db_state = static_cast<DbState>(s.db_state.load(kRelaxed));
+  v.recycle = static_cast<RecycleReason>(s.recycle.load(kRelaxed));
+  v.started_at_ms = s.started_at_ms.load(kRelaxed);
+  v.requests = s.requests.load(kRelaxed);
+  v.request_start_ns = s.request_start_ns.load(kRelaxed);
+  v.idle_since_ns = s.idle_since_ns.load(kRelaxed);
+  v.last_duration_us = s.last_duration_us.load(kRelaxed);
+  v.rss_bytes = s.rss_bytes.load(kRelaxed);
+  v.db_backend_pid = s.db_backend_pid.load(kRelaxed);
+  v.statement_start_ns = s.statement_start_ns.load(kRelaxed);
+  // Sequence lock: copy, then check nothing was being written meanwhile. A
+  // worker killed mid-write leaves the sequence odd; after a few tries the
+  // text is given up as empty rather than spinning.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const uint32_t before = s.text_seq.load(std::memory_order_acquire);
+    if (before % 2 != 0) continue;
+    char method[kMethodLen], uri[kUriLen], statement[kStatementLen], sql[kSqlLen];
+    std::memcpy(method, s.method, sizeof method);
+    std::memcpy(uri, s.uri, sizeof uri);
+    std::memcpy(statement, s.statement, sizeof statement);
+    std::memcpy(sql, s.sql, sizeof sql);
+    std::atomic_thread_fence(std::memory_order_acquire);
+    if (s.text_seq.load(kRelaxed) != before) continue;
+    method[kMethodLen - 1] = uri[kUriLen - 1] = statement[kStatementLen - 1] = sql[kSqlLen - 1] =
+        '\0';
+    v.method = method;
+    v.uri = uri;
+    v.statement = statement;
+    v.sql = sql;
+    break;
+  }
+  return v;
+}
+
+// --- SlotWriter ----------------------------------------------------------------
+
+void SlotWriter::set_state(WorkerState state) {
+  if (state == WorkerState::kIdle) s_.idle_since_ns.store(monotonic_ns(), kRelaxed);
+  s_.state.store(static_cast<uint8_t>(state), std::memory_order_release);
+}
+
+void SlotWriter::set_db(DbState state, int32_t backend_pid) {
+  s_.db_backend_pid.store(backend_pid, kRelaxed);
+  s_.db_state.store(static_cast<uint8_t>(state), kRelaxed);
+}
+
+void SlotWriter::set_rss(int64_t bytes) { s_.rss_bytes.store(bytes, kRelaxed); }
+
+void SlotWriter::request_recycle(RecycleReason reason) {
+  if (s_.recycle.load(kRelaxed) == 0) s_.recycle.store(static_cast<uint8_t>(reason), kRelaxed);
+}
+
+RecycleReason SlotWriter::recycle_requested() const {
+  return static_cast<RecycleReason>(s_.recycle.load(kRelaxed));
+}
+
+uint64_t SlotWriter::requests() const { return s_.requests.load(kRelaxed); }
+
+void SlotWriter::write_text(char* field, size_t size, std::string_view value) {
+  copy_field(field, size, value);
+}
+
+void SlotWriter::begin_request(std::string_view method, std::string_view uri) {
+  s_.text_seq.store(s_.text_seq.load(kRelaxed) + 1, kRelaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  write_text(s_.method, sizeof s_.method, method);
+  write_text(s_.uri, sizeof s_.uri, uri);
+  s_.statement[0] = s_.sql[0] = '\0';
+  std::atomic_thread_fence(std::memory_order_release);
+  s_.text_seq.store(s_.text_seq.load(kRelaxed) + 1, std::memory_order_release);
+  s_.request_start_ns.store(monotonic_ns(), kRelaxed);
+  s_.state.store(static_cast<uint8_t>(WorkerState::kBusy), std::memory_order_release);
+}
+
+void SlotWriter::end_request(std::string_view method, std::string_view route, int status,
+                             int64_t duration_us) {
+  SlotMetrics& m = s_.metrics;
+  if (RequestSeries* series = find_series(m, method, route, status)) {
+    bump(series->count);
+  } else {
+    bump(m.untracked_requests);
+  }
+  if (RouteSeries* r = find_route(m, route)) observe(r->duration, duration_us);
+  s_.last_duration_us.store(duration_us, kRelaxed);
+  bump(s_.requests);
+  s_.request_start_ns.store(0, kRelaxed);
+  s_.statement_start_ns.store(0, kRelaxed);
+  set_state(WorkerState::kIdle);
+}
+
+void SlotWriter::begin_statement(std::string_view name, std::string_view sql) {
+  s_.text_seq.store(s_.text_seq.load(kRelaxed) + 1, kRelaxed);
+  std::atomic_thread_fence(std::memory_order_release);
+  write_text(s_.statement, sizeof s_.statement, name);
+  write_text(s_.sql, sizeof s_.sql, sql);
+  std::atomic_thread_fence(std::memory_order_release);
+  s_.text_seq.store(s_.text_seq.load(kRelaxed) + 1, std::memory_order_release);
+  s_.statement_start_ns.store(monotonic_ns(), kRelaxed);
+}
+
+void SlotWriter::end_statement(int64_t duration_us) {
+  s_.statement_start_ns.store(0, kRelaxed);
+  observe(s_.metrics.db_query, duration_us);
+}
+
+}  // namespace server::scoreboard

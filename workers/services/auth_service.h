@@ -1,0 +1,95 @@
+// Accounts and tokens (API.md "Identity" and "Limits"): registration, login
+// with the login limits, refresh-token rotation with reuse detection, logout,
+// and the account behind an access token. No HTTP here: handlers parse the
+// body with the parse_* functions and render what these return.
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/config.h"
+#include "common/pg.h"
+
+namespace services {
+
+struct Credentials {
+  std::string email;  // normalised by the parse_* functions
+  std::string password;
+};
+
+// ASCII letters to lower case; everything else unchanged.
+std::string normalise_email(std::string_view email);
+// Why `email` (normalised) is not an address we accept, or nullopt: at most
+// 254 bytes, one '@', a local part of 1..64 printable ASCII characters other
+// than whitespace and ()<>[]:;,\", and a domain of dot-separated labels
+// ([a-z0-9-], 1..63, no '-' at either end) with at least one dot.
+std::optional<std::string> email_problem(std::string_view email);
+// Why `password` is not acceptable for a new account, or nullopt: 8..72 bytes, no NUL.
+std::optional<std::string> password_problem(std::string_view password);
+
+// Body of POST /auth/register: email (shape as above) and password (8..72
+// bytes). Throws AppError(kValidationError) naming every bad field.
+Credentials parse_registration(const Json::Value& body);
+// Body of POST /auth/login: email (string, at most 254 characters) and
+// password (string, at most 1024 bytes), both required. The shape of the
+// email and the length of the password are not checked: such a login fails
+// like any other. Throws AppError(kValidationError).
+Credentials parse_login(const Json::Value& body);
+// Body of POST /auth/refresh and /auth/logout: refresh_token, a string of 1..512
+// characters. Throws AppError(kValidationError).
+std::string parse_refresh_token(const Json::Value& body);
+
+// Creates a "user" account: {user_id, email, created_at}. Throws
+// AppError(kEmailTaken) when the email has an account.
+Json::Value register_user(common::pg::Connection& db, const common::Config& config,
+                          const Credentials& credentials);
+
+// Checks the credentials against the login limits and the stored hash, and
+// starts a new refresh-token family: {access_token, refresh_token,
+// token_type: "Bearer", expires_in}. Throws AppError(kRateLimited) with
+// Retry-After when the account or `client_addr` has too many failed attempts
+// in its window, AppError(kInvalidCredentials) for an unknown email, an
+// account without a password and a wrong password alike (each after one
+// bcrypt verification). Also deletes a bounded number of stale attempts and
+// dead refresh tokens.
+Json::Value login(common::pg::Connection& db, const common::Config& config,
+                  const Credentials& credentials, const std::string& client_addr);
+
+// Rotates a refresh token in one transaction: the presented token is marked
+// used and a new one issued in its family, with an access token carrying the
+// account's current role; answers like login(). Throws
+// AppError(kUnauthorized) for an unknown, expired or revoked token, and for a
+// token that was already used, in which case the whole family is revoked
+// (committed) first.
+Json::Value refresh(common::pg::Connection& db, const common::Config& config,
+                    const std::string& refresh_token);
+
+// Revokes the family of the token. Unknown and already revoked tokens are not
+// an error (logging out twice is harmless).
+void logout(common::pg::Connection& db, const std::string& refresh_token);
+
+// {user_id, email, role, created_at}. Throws AppError(kUnauthorized) when the
+// account no longer exists.
+Json::Value me(common::pg::Connection& db, int64_t user_id);
+
+// The stored form of a refresh token: SHA-256, lower-case hex.
+std::string refresh_token_hash(std::string_view refresh_token);
+
+// For the command line and the seed: creates the account with `role` and the
+// password, or, when the email has an account, sets its role and (when
+// given) its password. A new account needs a password. Throws
+// AppError(kValidationError) for a bad email, password or role.
+struct AccountChange {
+  int64_t user_id = 0;
+  bool created = false;
+  bool role_changed = false;
+  bool password_changed = false;
+};
+AccountChange upsert_account(common::pg::Connection& db, int bcrypt_cost, std::string_view email,
+                             const std::optional<std::string>& password, const std::string& role);
+
+}  // namespace services

@@ -1,0 +1,198 @@
+#include "workers/services/order_service.h"
+
+#include <charconv>
+#include <limits>
+
+#include "common/error.h"
+#include "common/json.h"
+#include "workers/repositories/order_stock_repository.h"
+#include "workers/services/busy_retry.h"
+
+namespace services {
+
+using common::AppError;
+using common::ErrorCode;
+
+namespace {
+
+// A decimal integer in [min, max] from a query parameter, or nullopt.
+std::optional<int64_t> query_int(const common::QueryParams& q, const char* name, int64_t min,
+                                 int64_t max, const std::string& problem,
+                                 common::FieldErrors& errors) {
+  const auto raw = q.get(name);
+  if (!raw) return std::nullopt;
+  int64_t value = 0;
+  const auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
+  if (raw->empty() || ec != std::errc() || end != raw->data() + raw->size() || value < min ||
+      value > max) {
+    errors.add(name, problem);
+    return std::nullopt;
+  }
+  return value;
+}
+
+Json::Value opt_json(const std::optional<int64_t>& v) {
+  return v ? Json::Value(static_cast<Json::Int64>(*v)) : Json::Value();
+}
+
+Json::Value opt_json(const std::optional<std::string>& v) {
+  return v ? Json::Value(*v) : Json::Value();
+}
+
+// Who moved the order, without exposing staff user ids to customers.
+const char* actor_of(const repo::OrderEventRow& event, int64_t owner_id) {
+  if (!event.actor_user_id) return "system";
+  return *event.actor_user_id == owner_id ? "customer" : "admin";
+}
+
+// The stock movement of a transition: every line's units, rows locked in
+// variant id order, one ledger row per variant.
+void move_order_stock(common::pg::Connection& tx, const ActionRequest& request,
+                      StockEffect effect) {
+  std::vector<repo::StockMovement> movements;
+  std::vector<int64_t> variant_ids;
+  std::string ledger_kind;
+  for (const repo::OrderUnits& units : repo::order_units(tx, request.order_id)) {
+    const auto deltas = effect_deltas(effect, units.quantity);
+    if (!deltas) return;
+    ledger_kind = deltas->ledger_kind;
+    variant_ids.push_back(units.variant_id);
+    movements.push_back({units.variant_id, deltas->available, deltas->reserved, deltas->shipped});
+  }
+  if (movements.empty()) return;
+  static_cast<void>(repo::lock_inventory(tx, variant_ids));
+  repo::apply_stock_movements(tx, ledger_kind, movements, request.order_id, request.actor_user_id,
+                              "order " + std::string(action_name(request.action)));
+}
+
+}  // namespace
+
+OrderListRequest parse_order_list_query(const common::QueryParams& q) {
+  common::FieldErrors errors;
+  OrderListRequest request;
+  if (auto limit = query_int(q, "limit", 1, 100, "must be an integer between 1 and 100", errors)) {
+    request.limit = static_cast<int>(*limit);
+  }
+  request.after = query_int(q, "after", 1, std::numeric_limits<int64_t>::max(),
+                            "must be a positive integer (the cursor of the previous page)", errors);
+  errors.throw_if_any();
+  return request;
+}
+
+std::string parse_payment_reference(const Json::Value& body) {
+  common::FieldErrors errors;
+  auto reference = common::json::get_string(body, "payment_reference", 1, 255, errors);
+  if (!reference) errors.add("payment_reference", "is required");
+  errors.throw_if_any();
+  return *reference;
+}
+
+Json::Value order_json(const repo::OrderDetail& detail) {
+  const repo::OrderRow& o = detail.order;
+  Json::Value out(Json::objectValue);
+  out["order_id"] = static_cast<Json::Int64>(o.id);
+  out["status"] = o.status;
+  out["total_cents"] = static_cast<Json::Int64>(o.total_cents);
+  out["currency"] = o.currency;
+  out["item_count"] = static_cast<Json::Int64>(detail.items.size());
+  Json::Value& items = out["items"] = Json::Value(Json::arrayValue);
+  for (const repo::OrderItemRow& i : detail.items) {
+    Json::Value item(Json::objectValue);
+    item["order_item_id"] = static_cast<Json::Int64>(i.id);
+    item["variant_id"] = opt_json(i.variant_id);
+    item["variant_sku"] = opt_json(i.variant_sku);
+    item["product_title"] = opt_json(i.product_title);
+    item["product_sku"] = opt_json(i.product_sku);
+    item["attributes"] = common::json::parse_trusted(i.attributes_json);
+    item["unit_price_cents"] = static_cast<Json::Int64>(i.unit_price_cents);
+    item["quantity"] = static_cast<Json::Int64>(i.quantity);
+    item["subtotal_cents"] = static_cast<Json::Int64>(i.subtotal_cents);
+    items.append(std::move(item));
+  }
+  out["created_at"] = o.created_at;
+  out["updated_at"] = o.updated_at;
+  out["shipping_address_id"] = opt_json(o.shipping_address_id);
+  out["billing_address_id"] = opt_json(o.billing_address_id);
+  out["payment_reference"] = opt_json(o.payment_reference);
+  Json::Value& events = out["events"] = Json::Value(Json::arrayValue);
+  for (const repo::OrderEventRow& e : detail.events) {
+    Json::Value event(Json::objectValue);
+    event["from_status"] = opt_json(e.from_status);
+    event["to_status"] = e.to_status;
+    event["actor"] = actor_of(e, o.user_id);
+    event["created_at"] = e.created_at;
+    events.append(std::move(event));
+  }
+  return out;
+}
+
+Json::Value written_order_json(common::pg::Connection& db, int64_t order_id) {
+  const auto order = repo::find_order(db, order_id, std::nullopt);
+  if (!order) {
+    throw AppError(ErrorCode::kInternal, "internal error", Json::Value(),
+                   "order " + std::to_string(order_id) + " vanished inside its transaction");
+  }
+  return order_json(*order);
+}
+
+Json::Value order_page_json(const std::vector<repo::OrderSummary>& rows, int limit) {
+  const bool has_more = static_cast<int>(rows.size()) > limit;
+  const size_t count = has_more ? static_cast<size_t>(limit) : rows.size();
+  Json::Value out(Json::objectValue);
+  Json::Value& items = out["items"] = Json::Value(Json::arrayValue);
+  for (size_t i = 0; i < count; ++i) {
+    const repo::OrderSummary& o = rows[i];
+    Json::Value item(Json::objectValue);
+    item["order_id"] = static_cast<Json::Int64>(o.id);
+    item["status"] = o.status;
+    item["total_cents"] = static_cast<Json::Int64>(o.total_cents);
+    item["currency"] = o.currency;
+    item["item_count"] = static_cast<Json::Int64>(o.item_count);
+    item["created_at"] = o.created_at;
+    items.append(std::move(item));
+  }
+  Json::Value& page = out["pagination"] = Json::Value(Json::objectValue);
+  page["cursor"] =
+      has_more ? Json::Value(static_cast<Json::Int64>(rows[count - 1].id)) : Json::Value();
+  page["has_more"] = has_more;
+  page["count"] = static_cast<Json::Int64>(count);
+  page["limit"] = limit;
+  return out;
+}
+
+Json::Value list_orders(common::pg::Connection& db, int64_t user_id,
+                        const OrderListRequest& request) {
+  return order_page_json(repo::list_orders(db, user_id, request.after, request.limit + 1),
+                         request.limit);
+}
+
+Json::Value get_order(common::pg::Connection& db, int64_t user_id, int64_t order_id) {
+  const auto order = repo::find_order(db, order_id, user_id);
+  if (!order) throw AppError(ErrorCode::kNotFound, "order not found");
+  return order_json(*order);
+}
+
+Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request) {
+  const Transition& t = transition_of(request.action);
+  const std::optional<int64_t> owner =
+      t.actor == ActionActor::kOwner ? std::optional<int64_t>(request.actor_user_id) : std::nullopt;
+  const std::string from(t.from), to(t.to);
+  return busy_retry_transaction(db, [&](common::pg::Connection& tx) {
+    if (!repo::transition_order(tx, request.order_id, owner, {from}, to,
+                                request.payment_reference)) {
+      const auto status = repo::order_status(tx, request.order_id, owner);
+      if (!status) throw AppError(ErrorCode::kNotFound, "order not found");
+      Json::Value details(Json::objectValue);
+      details["status"] = *status;
+      throw AppError(
+          ErrorCode::kInvalidState,
+          "cannot " + std::string(action_name(request.action)) + " an order that is " + *status,
+          details);
+    }
+    if (t.effect != StockEffect::kNone) move_order_stock(tx, request, t.effect);
+    repo::insert_order_event(tx, request.order_id, from, to, request.actor_user_id);
+    return written_order_json(tx, request.order_id);
+  });
+}
+
+}  // namespace services

@@ -1,0 +1,72 @@
+// Order use cases (API.md "Orders"): the list and the detail of the caller's
+// orders, the state transitions (pay, cancel by the owner; ship, refund by an
+// admin), and the order's JSON, which checkout answers with too. No HTTP.
+#pragma once
+
+#include <json/value.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/http.h"
+#include "common/pg.h"
+#include "workers/repositories/order_repository.h"
+#include "workers/services/order_state.h"
+
+namespace services {
+
+struct OrderListRequest {
+  std::optional<int64_t> after;  // the cursor: orders with a smaller id
+  int limit = 20;                // 1..100
+};
+
+// Validates GET /api/v1/orders parameters: limit 1..100 (default 20), after a
+// positive id. Throws AppError(kValidationError) naming every bad parameter.
+OrderListRequest parse_order_list_query(const common::QueryParams& query);
+
+// {payment_reference: 1..255 characters}, required. Throws AppError(kValidationError).
+std::string parse_payment_reference(const Json::Value& body);
+
+// The order as checkout and every order endpoint answer it:
+// {order_id, status, total_cents, currency, item_count (lines), items:
+// [{order_item_id, variant_id, variant_sku, product_title, product_sku,
+// attributes, unit_price_cents, quantity, subtotal_cents}], created_at,
+// updated_at, shipping_address_id, billing_address_id, payment_reference,
+// events: [{from_status, to_status, actor ("customer"|"admin"|"system"),
+// created_at}]}.
+Json::Value order_json(const repo::OrderDetail& order);
+
+// order_json of an order this transaction just wrote (so it exists). Throws
+// AppError(kInternal) when it does not.
+Json::Value written_order_json(common::pg::Connection& db, int64_t order_id);
+
+// {"items": [{order_id, status, total_cents, currency, item_count, created_at}],
+// "pagination": {cursor, has_more, count, limit}} from up to limit + 1 rows.
+Json::Value order_page_json(const std::vector<repo::OrderSummary>& rows, int limit);
+
+Json::Value list_orders(common::pg::Connection& db, int64_t user_id,
+                        const OrderListRequest& request);
+
+// Throws AppError(kNotFound) when there is no such order or it is another user's.
+Json::Value get_order(common::pg::Connection& db, int64_t user_id, int64_t order_id);
+
+struct ActionRequest {
+  OrderAction action;
+  int64_t order_id;
+  int64_t actor_user_id;  // the caller; for owner actions also the required owner
+  std::optional<std::string> payment_reference;  // pay only
+};
+
+// Applies one transition in one transaction: the guarded status UPDATE, the
+// stock movement of its lines with their ledger rows (locks in variant id
+// order), and an order_events row; answers the order afterwards. Owner
+// actions (pay, cancel) only find the caller's orders; admin actions (ship,
+// refund; the route checks the role) find any. Throws AppError: kNotFound,
+// kInvalidState (details {"status": current}) when the order is in a status
+// the action does not leave. Two concurrent identical actions move the order
+// (and its stock) once; the other gets kInvalidState.
+Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request);
+
+}  // namespace services
