@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/pagination.h"
 
 namespace services {
 
@@ -88,12 +89,7 @@ ProductListRequest parse_product_list_query(const common::QueryParams& q) {
 }
 
 Json::Value product_page_json(const std::vector<repo::ProductSummary>& rows, int limit) {
-  const bool has_more = static_cast<int>(rows.size()) > limit;
-  const size_t count = has_more ? static_cast<size_t>(limit) : rows.size();
-  Json::Value out(Json::objectValue);
-  Json::Value& items = out["items"] = Json::Value(Json::arrayValue);
-  for (size_t i = 0; i < count; ++i) {
-    const auto& p = rows[i];
+  return common::keyset_page(rows, limit, [](const repo::ProductSummary& p) {
     Json::Value item(Json::objectValue);
     item["product_id"] = static_cast<Json::Int64>(p.id);
     item["product_sku"] = p.sku;
@@ -103,15 +99,8 @@ Json::Value product_page_json(const std::vector<repo::ProductSummary>& rows, int
     item["variant_count"] = static_cast<Json::Int64>(p.variant_count);
     item["total_available"] = static_cast<Json::Int64>(p.total_available);
     item["in_stock"] = p.total_available > 0;
-    items.append(std::move(item));
-  }
-  Json::Value& page = out["pagination"] = Json::Value(Json::objectValue);
-  page["cursor"] =
-      has_more ? Json::Value(static_cast<Json::Int64>(rows[count - 1].id)) : Json::Value();
-  page["has_more"] = has_more;
-  page["count"] = static_cast<Json::Int64>(count);
-  page["limit"] = limit;
-  return out;
+    return item;
+  });
 }
 
 Json::Value variant_json(const repo::Variant& v) {

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "common/pagination.h"
 #include "workers/repositories/order_stock_repository.h"
 #include "workers/services/busy_retry.h"
 
@@ -136,12 +137,7 @@ Json::Value written_order_json(common::pg::Connection& db, int64_t order_id) {
 }
 
 Json::Value order_page_json(const std::vector<repo::OrderSummary>& rows, int limit) {
-  const bool has_more = static_cast<int>(rows.size()) > limit;
-  const size_t count = has_more ? static_cast<size_t>(limit) : rows.size();
-  Json::Value out(Json::objectValue);
-  Json::Value& items = out["items"] = Json::Value(Json::arrayValue);
-  for (size_t i = 0; i < count; ++i) {
-    const repo::OrderSummary& o = rows[i];
+  return common::keyset_page(rows, limit, [](const repo::OrderSummary& o) {
     Json::Value item(Json::objectValue);
     item["order_id"] = static_cast<Json::Int64>(o.id);
     item["status"] = o.status;
@@ -149,15 +145,8 @@ Json::Value order_page_json(const std::vector<repo::OrderSummary>& rows, int lim
     item["currency"] = o.currency;
     item["item_count"] = static_cast<Json::Int64>(o.item_count);
     item["created_at"] = o.created_at;
-    items.append(std::move(item));
-  }
-  Json::Value& page = out["pagination"] = Json::Value(Json::objectValue);
-  page["cursor"] =
-      has_more ? Json::Value(static_cast<Json::Int64>(rows[count - 1].id)) : Json::Value();
-  page["has_more"] = has_more;
-  page["count"] = static_cast<Json::Int64>(count);
-  page["limit"] = limit;
-  return out;
+    return item;
+  });
 }
 
 Json::Value list_orders(common::pg::Connection& db, int64_t user_id,
