@@ -7,10 +7,20 @@
 # $STATE_DIR/bench/. Leaves nothing running.
 #
 #   BENCH_DURATION=10        seconds per measurement
-#   BENCH_SCENARIOS=all      or a comma list of row names (see `scenarios` below)
+#   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
+#                            nginx hop pg_detail pg_list detail detail_cache list
+#                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #   BENCH_CONNECTIONS="16 64"
 #   BENCH_PRODUCTS=100000    generated products (about 4 variants each)
 #   BENCH_WORKERS            pool size (default: the server's, 2 x cores)
+#   BENCH_ADD_USERS=1000     users (and carts) cart_add spreads its adds over
+#   BENCH_HOT_STOCK          units of the hot variant before each checkout_hot
+#                            run (default: half of what pg_checkout_hot sold
+#                            in a run as long, so that it sells out mid-run)
+#
+# The cart and checkout scenarios run as users registered and logged in over
+# HTTP before the runs (tokens in $STATE_DIR/bench/tokens-*.txt), no two
+# requests in flight for the same user; see scripts/bench/users.lua.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,8 +35,24 @@ RESULTS_DIR="$STATE_DIR/bench"
 STACK_DIR="$STATE_DIR/bench-stack"
 LUA_DIR="$REPO/scripts/bench"
 THREADS=2
+HOT_STOCK="${BENCH_HOT_STOCK:-}"
+ADD_USERS="${BENCH_ADD_USERS:-1000}"
 
-export BENCH_LUA_DIR="$LUA_DIR"
+export BENCH_LUA_DIR="$LUA_DIR" BENCH_THREADS="$THREADS"
+if [[ -n ${BENCH_WORKERS:-} ]]; then export WORKERS="$BENCH_WORKERS"; fi
+
+# The largest concurrency: every user pool has that many users.
+MAX_CONNS=0
+for c in $CONNECTIONS; do
+  if [[ ! $c =~ ^[0-9]+$ ]] || ((c < THREADS)); then
+    die "BENCH_CONNECTIONS: each must be a number >= $THREADS (wrk threads), got '$c'"
+  fi
+  if ((c > MAX_CONNS)); then MAX_CONNS=$c; fi
+done
+[[ -z $HOT_STOCK || $HOT_STOCK =~ ^[1-9][0-9]*$ ]] ||
+  die "BENCH_HOT_STOCK must be a positive number, got '$HOT_STOCK'"
+[[ $ADD_USERS =~ ^[0-9]+$ ]] || die "BENCH_ADD_USERS must be a number, got '$ADD_USERS'"
+if ((ADD_USERS < MAX_CONNS)); then ADD_USERS=$MAX_CONNS; fi
 
 server_bin() {
   local candidate
@@ -67,7 +93,9 @@ NGINX
   unset DATABASE_URL
   trap stop_stack EXIT
   say "starting the bench stack on port $PORT (state $STACK_DIR)"
-  stack up >"$RESULTS_DIR/stack-up.log" 2>&1 || {
+  # The bench users log in once before the runs (login cost is not measured):
+  # cheap password hashes, and access tokens that outlive the whole run.
+  BCRYPT_COST=4 ACCESS_TOKEN_TTL_S=3600 stack up >"$RESULTS_DIR/stack-up.log" 2>&1 || {
     show_log_tail "$RESULTS_DIR/stack-up.log"
     die "the bench stack did not start"
   }
@@ -89,6 +117,137 @@ prepare_data() {
   CATEGORY_ID="$(sql_value "SELECT category_id FROM products WHERE category_id IS NOT NULL
                             GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")"
   export BENCH_MAX_PRODUCT_ID="$MAX_PRODUCT_ID" BENCH_CATEGORY_ID="$CATEGORY_ID"
+  POOL_WORKERS="$(curl -fsS --max-time 5 "$BASE/status" 2>/dev/null |
+    sed -n 's/.*"workers":\([0-9]*\).*/\1/p')" || true
+  POOL_WORKERS="${POOL_WORKERS:-unknown}"
+
+  # The variants the cart and checkout scenarios draw from: the longest run of
+  # consecutive ids among the generated ones (so a random id always exists).
+  # Its last id is the hot variant of checkout_hot, which the others leave alone.
+  local range count
+  range="$(sql_value "SELECT min(id), max(id), count(*) FROM (
+                        SELECT v.id, v.id - row_number() OVER (ORDER BY v.id) AS run
+                        FROM product_variants v
+                        JOIN products p ON p.id = v.product_id
+                        JOIN inventory i ON i.variant_id = v.id
+                        WHERE p.sku LIKE 'GEN-%') s
+                      GROUP BY run ORDER BY count(*) DESC, min(id) LIMIT 1")"
+  IFS='|' read -r VARIANT_MIN HOT_VARIANT count <<<"$range"
+  if [[ -z $count ]] || ((count < 11)); then
+    die "too few generated variants for the cart scenarios: '$range'"
+  fi
+  VARIANT_MAX=$((HOT_VARIANT - 1))
+  export BENCH_VARIANT_MIN="$VARIANT_MIN" BENCH_VARIANT_MAX="$VARIANT_MAX"
+  # Checkouts reserve stock run after run; keep every variant of the range in
+  # stock (the bench's own database; this bypasses the stock ledger), since a
+  # pg_checkout transaction cannot skip a variant that has run out.
+  sql_value "UPDATE inventory SET available = available + 500
+             WHERE variant_id BETWEEN $VARIANT_MIN AND $VARIANT_MAX AND available < 10" >/dev/null
+}
+
+# --- users --------------------------------------------------------------------
+
+# Pools of users, each MAX_CONNS strong: "cart" (cart, 10 lines each),
+# "checkout", "hot" (checkout_hot) and "pg" (pg_checkout and pg_checkout_hot,
+# which need user rows but no tokens); and "add" (cart_add), ADD_USERS strong,
+# because every add leaves a line behind: spread over that many carts, they
+# stay small during a run rather than growing to hundreds of lines (a run
+# uses them all; a user still has at most one request in flight). The same
+# users serve every run, so their e-mail addresses are fixed.
+readonly BENCH_PASSWORD="bench-password-not-secret"
+
+user_email() {
+  printf 'bench-%s-%04d@bench.test' "$1" "$2"
+}
+
+pool_filter() {
+  printf "email LIKE 'bench-%s-%%@bench.test'" "$1"
+}
+
+# auth_body POOL N: the register / login body of user N of POOL.
+auth_body() {
+  printf '{"email":"%s","password":"%s"}' "$(user_email "$1" "$2")" "$BENCH_PASSWORD"
+}
+
+# check_codes WHAT CODES EXPECTED-REGEX: every line of CODES (one HTTP status
+# per request) matches.
+check_codes() {
+  if grep -qvE "^($3)\$" <<<"$2"; then
+    die "$1: unexpected answers (count status): $(sort <<<"$2" | uniq -c | tr -s ' \n' ' ')"
+  fi
+}
+
+# make_users POOL COUNT LOGIN: registers COUNT users of POOL over HTTP (409
+# when they exist from an earlier run), writes their ids to users-POOL.txt
+# and, when LOGIN is 1, their access tokens to tokens-POOL.txt (one a line).
+make_users() {
+  local pool=$1 count=$2 login=$3 i args=() out
+  for ((i = 0; i < count; i++)); do
+    ((i == 0)) || args+=(--next)
+    args+=(-sS -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/json'
+      --data-raw "$(auth_body "$pool" "$i")" "$BASE/api/v1/auth/register")
+  done
+  out="$(curl "${args[@]}")" || die "registering the $pool users failed"
+  check_codes "registering the $pool users" "$out" '201|409'
+  sql_value "SELECT id FROM users WHERE $(pool_filter "$pool") ORDER BY email LIMIT $count" \
+    >"$RESULTS_DIR/users-$pool.txt"
+  (($(wc -l <"$RESULTS_DIR/users-$pool.txt") == count)) || die "the $pool users are not all there"
+  ((login)) || return 0
+  args=()
+  for ((i = 0; i < count; i++)); do
+    ((i == 0)) || args+=(--next)
+    args+=(-sS -w '\n' -H 'Content-Type: application/json'
+      --data-raw "$(auth_body "$pool" "$i")" "$BASE/api/v1/auth/login")
+  done
+  out="$(curl "${args[@]}")" || die "logging in the $pool users failed"
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p' <<<"$out" >"$RESULTS_DIR/tokens-$pool.txt"
+  (($(wc -l <"$RESULTS_DIR/tokens-$pool.txt") == count)) ||
+    die "logging in the $pool users: $(head -c 400 <<<"$out")"
+}
+
+tokens_of() {
+  printf '%s\n' "$RESULTS_DIR/tokens-$1.txt"
+}
+
+# clear_carts POOL: empties the carts of the pool's users.
+clear_carts() {
+  sql_value "DELETE FROM cart_items WHERE cart_id IN (
+               SELECT c.id FROM carts c JOIN users u ON u.id = c.user_id
+               WHERE u.$(pool_filter "$1"))" >/dev/null
+}
+
+# fill_carts: the cart pool's carts hold exactly 10 lines (10 distinct
+# variants, 1 unit each), added over HTTP.
+fill_carts() {
+  local tokens i k n=0 args=() out
+  mapfile -t tokens <"$(tokens_of cart)"
+  clear_carts cart
+  for ((i = 0; i < ${#tokens[@]}; i++)); do
+    for ((k = 0; k < 10; k++)); do
+      ((n++ == 0)) || args+=(--next)
+      args+=(-sS -o /dev/null -w '%{http_code}\n' -H "Authorization: Bearer ${tokens[i]}"
+        -H 'Content-Type: application/json'
+        --data-raw "{\"variant_id\":$((VARIANT_MIN + (i * 10 + k) % (VARIANT_MAX - VARIANT_MIN + 1))),\"quantity\":1}"
+        "$BASE/api/v1/carts/me/items")
+    done
+  done
+  out="$(curl "${args[@]}")" || die "filling the carts failed"
+  check_codes "filling the carts" "$out" 201
+  [[ "$(sql_value "SELECT count(*), min(n), max(n) FROM (
+                     SELECT count(*) AS n FROM cart_items ci JOIN carts c ON c.id = ci.cart_id
+                     JOIN users u ON u.id = c.user_id WHERE u.$(pool_filter cart)
+                     GROUP BY c.id) s")" == "${#tokens[@]}|10|10" ]] || die "the carts do not hold 10 lines each"
+}
+
+prepare_users() {
+  say "registering and logging in the bench users ($MAX_CONNS per scenario)"
+  if wanted cart; then make_users cart "$MAX_CONNS" 1; fill_carts; fi
+  if wanted cart_add; then make_users add "$ADD_USERS" 1; fi
+  if wanted checkout; then make_users checkout "$MAX_CONNS" 1; fi
+  if wanted checkout_hot; then make_users hot "$MAX_CONNS" 1; fi
+  if wanted pg_checkout || wanted pg_checkout_hot; then
+    make_users pg "$MAX_CONNS" 0
+  fi
 }
 
 # --- measuring --------------------------------------------------------------
@@ -98,18 +257,23 @@ json_num() {
   sed -n "s/.*\"$2\":\([-0-9.]*\).*/\1/p" <<<"$1"
 }
 
-ROWS=()   # "name|conns|rps|p50|p99|non2xx|conflicts|limit_name"
+ROWS=()   # "name|conns|rps|p50|p99|non2xx|conflicts|limit_name|all_rps"
+NOTES=()  # lines printed under the table
+WRK_LINE=""  # the result line of the last run_wrk
 
-# run_wrk NAME CONNS LUA [LIMIT_NAME]: one wrk measurement.
+# run_wrk NAME CONNS LUA [LIMIT_NAME [RATE_FIELD]]: one wrk measurement. Its
+# req/s is RATE_FIELD of the result line (default rps, every request).
 run_wrk() {
-  local name=$1 conns=$2 lua=$3 limit=${4:-} out line
+  local name=$1 conns=$2 lua=$3 limit=${4:-} field=${5:-rps} out line
   out="$(wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 10s -s "$LUA_DIR/$lua" "$BASE" 2>&1)" ||
     die "wrk failed for $name: $out"
   line="$(grep '^{"requests"' <<<"$out" | tail -n 1)"
   [[ -n $line ]] || die "no result line from wrk for $name: $out"
+  WRK_LINE=$line
+  printf '%s c=%s %s\n' "$name" "$conns" "$line" >>"$RESULTS_DIR/wrk.log"
   local non2xx=$(($(json_num "$line" errors) + $(json_num "$line" socket_errors)))
-  ROWS+=("$name|$conns|$(json_num "$line" rps)|$(json_num "$line" p50_ms)|$(json_num "$line" p99_ms)|$non2xx|$(json_num "$line" conflicts)|$limit")
-  say "$name c=$conns: $(json_num "$line" rps) req/s"
+  ROWS+=("$name|$conns|$(json_num "$line" "$field")|$(json_num "$line" p50_ms)|$(json_num "$line" p99_ms)|$non2xx|$(json_num "$line" conflicts)|$limit|$(json_num "$line" rps)")
+  say "$name c=$conns: $field $(json_num "$line" "$field") ($(json_num "$line" rps) req/s in all)"
 }
 
 # pgbench_file NAME SQL-WITH-$N VAR=EXPR...: a pgbench script for one statement,
@@ -129,16 +293,86 @@ pgbench_file() {
   printf '%s\n' "$file"
 }
 
-# run_pgbench NAME CONNS FILE: one pgbench measurement (prepared statements).
+# run_pgbench NAME CONNS FILE [PGBENCH-ARG...]: one pgbench measurement
+# (prepared statements).
 run_pgbench() {
   local name=$1 conns=$2 file=$3 out tps lat
-  out="$(pgbench -n -M prepared -c "$conns" -j "$THREADS" -T "$DURATION" -f "$file" "$DATABASE_URL" 2>&1)" ||
+  shift 3
+  out="$(pgbench -n -M prepared -c "$conns" -j "$THREADS" -T "$DURATION" "$@" -f "$file" "$DATABASE_URL" 2>&1)" ||
     die "pgbench failed for $name: $out"
   tps="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' <<<"$out" | tail -n 1)"
   lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"
-  ROWS+=("$name|$conns|$tps|$lat (avg)|-|0|0|")
+  ROWS+=("$name|$conns|$tps|$lat (avg)|-|0|0||$tps")
   say "$name c=$conns: $tps tps"
 }
+
+# pg_statement NAME END ARG...: the service's statement NAME as a pgbench
+# command ended by END (";" or " \gset PREFIX"), its $N replaced by ARG N (a
+# pgbench variable such as :uid, or NULL for a parameter the service sends as
+# NULL). pgbench has no string expressions to build an array literal from, so
+# a one-element array parameter $N::T[] becomes ARRAY[ARG]::T[].
+pg_statement() {
+  local name=$1 end=$2 sql i
+  shift 2
+  sql="$("$SERVER" sql "$name")" || die "ecommerce-server sql $name failed"
+  for ((i = $#; i >= 1; i--)); do
+    sql="$(sed -E "s/\\\$$i(::[a-z ]+\\[\\])/ARRAY[${!i}]\\1/g" <<<"$sql")"
+    sql="${sql//\$$i/${!i}}"
+  done
+  [[ ! $sql =~ \$[0-9] ]] || die "statement $name takes more parameters than the bench binds: $sql"
+  printf '%s%s\n' "$sql" "$end"
+}
+
+# checkout_pgbench_file NAME VARIANT-EXPR: the limit of the checkout scenarios.
+# One pgbench transaction is what one user does in checkout / checkout_hot:
+# the service's add-to-cart transaction (services::add_item: 1 unit of
+# VARIANT-EXPR), then its checkout transaction (services::checkout with no
+# Idempotency-Key and no addresses), each between BEGIN and COMMIT, the same
+# statements in the same order with the same parameters. pgbench client n is
+# user n of the pg pool, looked up in its first transaction only (uid starts
+# at 0, PG_CHECKOUT_VARS); its cart holds the one line just added.
+checkout_pgbench_file() {
+  local file="$RESULTS_DIR/$1.pgbench"
+  {
+    printf '\\if :uid = 0\n'
+    printf "SELECT id AS uid FROM users WHERE %s ORDER BY email OFFSET :client_id LIMIT 1 \\gset\n" \
+      "$(pool_filter pg)"
+    printf '\\endif\n'
+    printf '\\set variant %s\n' "$2"
+    # cart_service: quantity 1, kMaxLineQuantity 99.
+    printf '\\set quantity 1\n\\set max_line 99\n'
+    printf 'BEGIN;\n'
+    pg_statement cart.lock ' \gset cart_' :uid
+    pg_statement cart.add_to_line ';' :cart_id :variant :quantity :max_line
+    pg_statement cart.lines ';' :cart_id
+    printf 'COMMIT;\n'
+    printf 'BEGIN;\n'
+    pg_statement cart.lock_existing ' \gset cart_' :uid
+    pg_statement cart.lines ' \gset line_' :cart_id
+    pg_statement order_stock.lock ';' :line_variant_id
+    printf '\\set total :line_price_cents * :line_quantity\n'
+    pg_statement order.insert ' \gset order_' :uid :total :currency NULL NULL
+    pg_statement order.insert_items ';' :order_id :line_variant_id :line_price_cents :line_quantity
+    # order_state reservation(): available -q, reserved +q, shipped 0.
+    printf '\\set available_delta 0 - :line_quantity\n\\set reserved_delta :line_quantity\n'
+    printf '\\set shipped_delta 0\n'
+    pg_statement order_stock.apply ';' :line_variant_id :available_delta :reserved_delta \
+      :shipped_delta :ledger_kind :reason :uid :order_id
+    pg_statement order.insert_event ';' :order_id NULL :to_status :uid
+    pg_statement cart.clear ';' :cart_id
+    # written_order_json: the order as the answer shows it.
+    pg_statement order.find ';' :order_id NULL
+    pg_statement order.items ';' :order_id
+    pg_statement order.events ';' :order_id
+    printf 'COMMIT;\n'
+  } >"$file"
+  printf '%s\n' "$file"
+}
+
+# The checkout's text parameters, as the service passes them (parameters, not
+# literals), and the pgbench client's user, unknown until its first transaction.
+PG_CHECKOUT_VARS=(-D currency=USD -D ledger_kind=reserve -D reason=checkout -D to_status=created
+  -D uid=0)
 
 # --- scenarios --------------------------------------------------------------
 
@@ -157,7 +391,14 @@ measure() {
   detail_file="$(pgbench_file pg_detail "$detail_sql" "random(1, $MAX_PRODUCT_ID)")"
   list_file="$(pgbench_file pg_list "$list_sql" "random(0, $MAX_PRODUCT_ID)" "$CATEGORY_ID" \
     "0" "1000" "50000" "0" "21")"
+  if wanted pg_checkout; then
+    CHECKOUT_FILE="$(checkout_pgbench_file pg_checkout "random($VARIANT_MIN, $VARIANT_MAX)")"
+  fi
+  if wanted pg_checkout_hot; then
+    CHECKOUT_HOT_FILE="$(checkout_pgbench_file pg_checkout_hot "$HOT_VARIANT")"
+  fi
 
+  PG_LOG_START="$(stat -c %s -- "$PG_LOG" 2>/dev/null || echo 0)"
   say "warming up"
   BENCH_PATH=/api/v1/categories wrk -t1 -c4 -d3s -s "$LUA_DIR/get_path.lua" "$BASE" >/dev/null 2>&1 || true
   wrk -t"$THREADS" -c16 -d5s -s "$LUA_DIR/product_detail.lua" "$BASE" >/dev/null 2>&1 || true
@@ -171,7 +412,114 @@ measure() {
     if wanted detail; then run_wrk detail "$c" product_detail.lua pg_detail; fi
     if wanted detail_cache; then ROWS+=("detail_cache|$c|-|-|-|-|-|no cache exists yet"); fi
     if wanted list; then run_wrk list "$c" product_list.lua pg_list; fi
+    measure_carts "$c"
   done
+  checkout_notes
+}
+
+# --- cart and checkout scenarios ----------------------------------------------
+
+# set_stock VARIANT UNITS: what the variant can still sell (the bench's own
+# database; this bypasses the stock ledger and leaves `reserved` alone).
+set_stock() {
+  sql_value "UPDATE inventory SET available = $2 WHERE variant_id = $1" >/dev/null
+}
+
+# hot_stock CONNS: the hot variant's units before a checkout_hot run: half of
+# what pg_checkout_hot sold in a run as long, so that at the 0.8 target the
+# stock runs out a little after the middle of the run (BENCH_HOT_STOCK wins).
+hot_stock() {
+  local tps
+  if [[ -n $HOT_STOCK ]]; then printf '%s\n' "$HOT_STOCK"; return; fi
+  tps="$(rps_of pg_checkout_hot "$1")"
+  if [[ -n $tps && $tps != - ]]; then
+    awk -v t="$tps" -v d="$DURATION" 'BEGIN { s = int(t * d / 2); print (s < 50 ? 50 : s) }'
+  else
+    printf '%s\n' $((100 * DURATION))
+  fi
+}
+
+# The PostgreSQL log of the bench stack, where a deadlock leaves "deadlock detected".
+PG_LOG="$STACK_DIR/log/postgres.log"
+PG_LOG_START=""
+
+deadlocks_since_start() {
+  [[ -n $PG_LOG_START && -r $PG_LOG ]] || { printf 'unknown'; return; }
+  tail -c +"$((PG_LOG_START + 1))" -- "$PG_LOG" | grep -c 'deadlock detected' || true
+}
+
+# measure_carts CONNS: scenarios 4-7 and the checkout limits at CONNS.
+measure_carts() {
+  local c=$1 lines stock left
+  if wanted pg_checkout; then
+    clear_carts pg
+    run_pgbench pg_checkout "$c" "$CHECKOUT_FILE" "${PG_CHECKOUT_VARS[@]}"
+  fi
+  if wanted pg_checkout_hot; then
+    clear_carts pg
+    set_stock "$HOT_VARIANT" 100000000 # never runs out: the limit of selling
+    run_pgbench pg_checkout_hot "$c" "$CHECKOUT_HOT_FILE" "${PG_CHECKOUT_VARS[@]}"
+  fi
+  if wanted cart; then
+    BENCH_TOKENS="$(tokens_of cart)" BENCH_USERS=$c run_wrk cart "$c" cart_get.lua
+  fi
+  if wanted cart_add; then
+    clear_carts add
+    BENCH_TOKENS="$(tokens_of add)" BENCH_USERS=$ADD_USERS run_wrk cart_add "$c" cart_add.lua
+    lines="$(sql_value "SELECT round(avg(n)) FROM (
+                          SELECT count(*) AS n FROM cart_items ci JOIN carts c ON c.id = ci.cart_id
+                          JOIN users u ON u.id = c.user_id WHERE u.$(pool_filter add)
+                          GROUP BY c.id) s")"
+    NOTES+=("cart_add c=$c: the carts held ${lines:-0} lines on average at the end of the run (every answer is the whole cart).")
+  fi
+  if wanted checkout; then
+    clear_carts checkout
+    BENCH_TOKENS="$(tokens_of checkout)" BENCH_USERS=$c \
+      run_wrk checkout "$c" checkout.lua pg_checkout checkout_rps
+  fi
+  if wanted checkout_hot; then
+    clear_carts hot
+    stock="$(hot_stock "$c")"
+    set_stock "$HOT_VARIANT" "$stock"
+    BENCH_TOKENS="$(tokens_of hot)" BENCH_USERS=$c BENCH_VARIANT_MIN=$HOT_VARIANT \
+      BENCH_VARIANT_MAX=$HOT_VARIANT run_wrk checkout_hot "$c" checkout.lua pg_checkout_hot checkout_rps
+    left="$(sql_value "SELECT available FROM inventory WHERE variant_id = $HOT_VARIANT")"
+    NOTES+=("checkout_hot c=$c: variant $HOT_VARIANT set to $stock units, $((stock - left)) sold ($(json_num "$WRK_LINE" checkouts) checkouts answered within the run), $(
+      if ((left == 0)); then
+        printf 'sold out after %ss of %ss: req/s is checkouts per second until then' \
+          "$(json_num "$WRK_LINE" checkout_window_s)" "$DURATION"
+      else
+        printf 'did NOT sell out (%s left): set BENCH_HOT_STOCK lower' "$left"
+      fi).")
+  fi
+}
+
+# No oversell: the hot variant's available >= 0 and its reserved equal to the
+# units of its open (created or paid) orders; the same for every variant the
+# checkouts draw from. And no deadlock in the PostgreSQL log.
+OVERSOLD=0
+checkout_notes() {
+  wanted checkout || wanted checkout_hot || wanted pg_checkout || wanted pg_checkout_hot || return 0
+  local hot bad available reserved open
+  hot="$(sql_value "SELECT i.available, i.reserved, coalesce((
+                      SELECT sum(oi.quantity) FROM order_items oi JOIN orders o ON o.id = oi.order_id
+                      WHERE oi.variant_id = i.variant_id AND o.status IN ('created', 'paid')), 0)
+                    FROM inventory i WHERE i.variant_id = $HOT_VARIANT")"
+  IFS='|' read -r available reserved open <<<"$hot"
+  bad="$(sql_value "SELECT count(*) FROM inventory i
+                    LEFT JOIN (SELECT oi.variant_id, sum(oi.quantity) AS units
+                               FROM order_items oi JOIN orders o ON o.id = oi.order_id
+                               WHERE o.status IN ('created', 'paid') GROUP BY 1) u
+                      ON u.variant_id = i.variant_id
+                    WHERE i.variant_id BETWEEN $VARIANT_MIN AND $HOT_VARIANT
+                      AND (i.available < 0 OR i.reserved <> coalesce(u.units, 0))")"
+  if ((available >= 0 && reserved == open && bad == 0)); then
+    NOTES+=("No oversell: OK. Hot variant $HOT_VARIANT: available $available >= 0, reserved $reserved = units of its open orders $open; variants $VARIANT_MIN-$HOT_VARIANT whose reserved differs from their open orders: 0.")
+  else
+    OVERSOLD=1
+    NOTES+=("No oversell: FAILED. Hot variant $HOT_VARIANT: available $available, reserved $reserved, units of its open orders $open; variants $VARIANT_MIN-$HOT_VARIANT whose reserved differs from their open orders (or available < 0): $bad.")
+  fi
+  NOTES+=("Deadlocks (\"deadlock detected\" in the PostgreSQL log during the runs): $(deadlocks_since_start).")
 }
 
 # --- report -----------------------------------------------------------------
@@ -191,8 +539,35 @@ ratio() {
   awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'
 }
 
+# The footer's explanations of the cart and checkout rows, then what the runs
+# noted (NOTES).
+footer_notes() {
+  if wanted cart; then
+    printf '%s\n' "cart: GET /api/v1/carts/me; the cart of each user holds 10 lines (10 variants, 1 unit each)."
+  fi
+  if wanted cart_add; then
+    printf '%s\n' "cart_add: POST /api/v1/carts/me/items {variant_id: random in $VARIANT_MIN-$VARIANT_MAX, quantity: 1}, round robin over $ADD_USERS users (not cart's) whose carts are emptied before each run."
+  fi
+  if wanted checkout; then
+    printf '%s\n' "checkout: req/s is checkouts/s (201 answers with order_id). Each checkout is preceded by an add-to-cart of 1 unit of a random variant of $VARIANT_MIN-$VARIANT_MAX (each user alternates the two requests); p50, p99 and the all_rps of the JSON cover both. No Idempotency-Key is sent."
+  fi
+  if wanted checkout_hot; then
+    printf '%s\n' "checkout_hot: like checkout (req/s is checkouts/s, each preceded by an add; no Idempotency-Key), but every buyer adds the hot variant $HOT_VARIANT, whose stock is set before each run so that it sells out; the 409s (INSUFFICIENT_STOCK on the add or the checkout, CART_EMPTY after a refused add) are expected and are not errors; req/s is checkouts/s until the last one."
+  fi
+  if wanted pg_checkout || wanted pg_checkout_hot; then
+    printf '%s\n' "pg_checkout, pg_checkout_hot: pgbench -M prepared; one transaction is the service's add-to-cart transaction then its checkout transaction, each between BEGIN and COMMIT (the statements in $RESULTS_DIR/pg_checkout.pgbench), so the limit includes one add per checkout, like the scenarios. pg_checkout_hot buys only variant $HOT_VARIANT, with stock that does not run out."
+    printf '%s\n' "pgbench keeps CONNS sessions busy at once, the service at most one per worker ($POOL_WORKERS workers): where every session queues for the same row lock (pg_checkout_hot), fewer sessions lose less to the queue, so checkout_hot can exceed its limit."
+    printf '%s\n' "Targets: checkout >= 0.6 x pg_checkout, checkout_hot >= 0.8 x pg_checkout_hot, no oversell, no deadlock."
+  fi
+  if wanted cart || wanted cart_add || wanted checkout || wanted checkout_hot; then
+    printf '%s\n' "Users: no two requests in flight share a user (or a cart); cart, checkout and checkout_hot use as many users as connections. They are registered and logged in over HTTP before the runs with BCRYPT_COST=4 and ACCESS_TOKEN_TTL_S=3600: login cost is not measured."
+  fi
+  if ((${#NOTES[@]})); then printf '%s\n' "${NOTES[@]}"; fi
+}
+
 report() {
-  local commit machine stamp json_file table_file row
+  local commit machine stamp json_file table_file row notes=()
+  mapfile -t notes < <(footer_notes)
   commit="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   machine="$(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
   stamp="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -203,7 +578,7 @@ report() {
     printf '| scenario | conns | req/s | p50 ms | p99 ms | errors | 409s | vs limit | vs hop |\n'
     printf '|---|---|---|---|---|---|---|---|---|\n'
     for row in "${ROWS[@]}"; do
-      IFS='|' read -r name conns rps p50 p99 errs conflicts limit <<<"$row"
+      IFS='|' read -r name conns rps p50 p99 errs conflicts limit _ <<<"$row"
       local vs_limit='-' vs_hop='-'
       if [[ -n $limit && $limit == pg_* ]]; then
         vs_limit="$(ratio "$rps" "$(rps_of "$limit" "$conns")") x $limit"
@@ -218,6 +593,10 @@ report() {
     done
     printf '\n%s products, %ss per measurement, wrk -t%s, commit %s, %s\n' \
       "$PRODUCTS" "$DURATION" "$THREADS" "$commit" "$machine"
+    if ((${#notes[@]})); then
+      printf '\n'
+      printf -- '- %s\n' "${notes[@]}"
+    fi
   } >"$table_file"
 
   {
@@ -225,11 +604,20 @@ report() {
       "$commit" "$machine" "$stamp" "$DURATION" "$PRODUCTS"
     local first=1
     for row in "${ROWS[@]}"; do
-      IFS='|' read -r name conns rps p50 p99 errs conflicts limit <<<"$row"
+      IFS='|' read -r name conns rps p50 p99 errs conflicts limit all_rps <<<"$row"
       ((first)) || printf ','
       first=0
-      printf '{"scenario":"%s","connections":%s,"rps":"%s","p50_ms":"%s","p99_ms":"%s","errors":"%s","conflicts":"%s","limit":"%s"}' \
-        "$name" "$conns" "$rps" "$p50" "$p99" "$errs" "$conflicts" "$limit"
+      printf '{"scenario":"%s","connections":%s,"rps":"%s","p50_ms":"%s","p99_ms":"%s","errors":"%s","conflicts":"%s","limit":"%s","all_rps":"%s"}' \
+        "$name" "$conns" "$rps" "$p50" "$p99" "$errs" "$conflicts" "$limit" "$all_rps"
+    done
+    printf '],"notes":['
+    first=1
+    local note
+    for note in "${notes[@]}"; do
+      ((first)) || printf ','
+      first=0
+      note="${note//\\/\\\\}"
+      printf '"%s"' "${note//\"/\\\"}"
     done
     printf ']}\n'
   } >"$json_file"
@@ -242,10 +630,13 @@ main() {
   command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
   command -v pgbench >/dev/null || PATH="${PG_BIN:-/usr/lib/postgresql/15/bin}:$PATH"
   mkdir -p -- "$RESULTS_DIR"
+  : >"$RESULTS_DIR/wrk.log" # every wrk result line of this run
   start_stack
   prepare_data
+  prepare_users
   measure
   report
+  ((OVERSOLD == 0)) || die "oversell: see the notes under the table"
 }
 
 main "$@"
