@@ -10,6 +10,7 @@
 #   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
 #                            nginx hop pg_detail pg_list detail detail_cache list
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
+#                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
 #   BENCH_PRODUCTS=100000    generated products (about 4 variants each)
 #   BENCH_WORKERS            pool size (default: the server's, 2 x cores)
@@ -626,6 +627,66 @@ report() {
   say "written: $table_file and $json_file"
 }
 
+# --- worker memory ------------------------------------------------------------
+
+# "pid requests rss_bytes" per worker, from /status?full (keys come sorted, so
+# pid, requests and rss_bytes follow each other within a process entry).
+worker_memory() {
+  curl -fsS --max-time 5 "$BASE/status?full" |
+    grep -o '"pid":[0-9]*\|"requests":[0-9]*\|"rss_bytes":[0-9]*' | cut -d: -f2 | paste -d' ' - - -
+}
+
+# Serves product-detail load until every worker has served at least $1 more
+# requests than in the snapshot $2 ("pid requests rss" lines).
+serve_until() {
+  local more=$1 base=$2 now pid req rss start deadline=$((SECONDS + 600))
+  while ((SECONDS < deadline)); do
+    now="$(worker_memory)"
+    local short=0
+    while read -r pid req rss; do
+      start="$(awk -v p="$pid" '$1 == p {print $2}' <<<"$base")"
+      if [[ -z $start ]] || ((req - start < more)); then short=1; fi
+    done <<<"$now"
+    ((short)) || return 0
+    wrk -t"$THREADS" -c16 -d5s -s "$LUA_DIR/product_detail.lua" "$BASE" >/dev/null 2>&1 || true
+  done
+  die "workers did not reach $more requests within 10 minutes"
+}
+
+# RSS per worker after 10k and after 100k requests of the same load (product
+# detail): a worker that leaks grows between the two; the target is 1 MiB.
+memory_check() {
+  wanted memory || return 0
+  say "worker memory: serving until every worker has 10k, then 100k requests more"
+  local base after10k after100k pid req rss r10 rss10 growth worst=0 lines=""
+  base="$(worker_memory)"
+  serve_until 10000 "$base"
+  after10k="$(worker_memory)"
+  serve_until 100000 "$base"
+  after100k="$(worker_memory)"
+  while read -r pid req rss; do
+    read -r r10 rss10 < <(awk -v p="$pid" '$1 == p {print $2, $3}' <<<"$after10k")
+    [[ -n ${rss10:-} ]] || continue
+    growth=$((rss - rss10))
+    ((growth > worst)) && worst=$growth
+    lines+="pid $pid: $((rss10 / 1024)) KiB after $r10 requests, $((rss / 1024)) KiB after $req ($((growth / 1024)) KiB); "
+  done <<<"$after100k"
+  NOTES+=("Worker RSS (product detail load, same workers): ${lines% }")
+  if ((worst <= 1048576)); then
+    NOTES+=("Worker memory: OK, the largest growth from 10k to 100k requests is $((worst / 1024)) KiB (target: within 1 MiB).")
+  else
+    NOTES+=("Worker memory: OVER TARGET, a worker grew $((worst / 1024)) KiB from 10k to 100k requests (target: within 1 MiB).")
+  fi
+}
+
+# Generating the catalogue writes hundreds of MB of WAL, and the checkpoint it
+# triggers then runs for minutes: the first write scenarios measured in it ran
+# 25 times slower than the same runs afterwards. Every run starts after one.
+settle_database() {
+  say "checkpoint before measuring"
+  sql_value "CHECKPOINT" >/dev/null
+}
+
 main() {
   command -v wrk >/dev/null || die "wrk is missing (make deps installs it)"
   command -v pgbench >/dev/null || PATH="${PG_BIN:-/usr/lib/postgresql/15/bin}:$PATH"
@@ -634,6 +695,8 @@ main() {
   start_stack
   prepare_data
   prepare_users
+  settle_database
+  memory_check
   measure
   report
   ((OVERSOLD == 0)) || die "oversell: see the notes under the table"
