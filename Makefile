@@ -34,8 +34,8 @@ status:
 test: build
 	scripts/test.sh $(ARGS)
 
-# Speed against measured limits, in one table (scripts/bench.sh: BENCH_DURATION,
-# BENCH_SCENARIOS, BENCH_CONNECTIONS, BENCH_PRODUCTS, BENCH_WORKERS).
+# Speed against measured limits, in one table. The variables it reads are listed
+# at the top of scripts/bench.sh (BENCH_DURATION, BENCH_SCENARIOS, ...).
 bench: build
 	scripts/bench.sh
 
