@@ -3,24 +3,16 @@
 #include <string>
 
 #include "common/json.h"
+#include "tests/support/validation.h"
 #include "workers/services/address_service.h"
-
-using common::AppError;
-using common::ErrorCode;
 
 namespace {
 
 Json::Value body(const std::string& text) { return common::json::parse_object(text); }
 
 Json::Value problems(const std::string& text) {
-  try {
-    services::parse_new_address(body(text));
-  } catch (const AppError& e) {
-    CHECK(e.code() == ErrorCode::kValidationError);
-    return e.details();
-  }
-  FAIL("expected a VALIDATION_ERROR for " << text);
-  return {};
+  INFO(text);
+  return test_support::validation_details([&] { services::parse_new_address(body(text)); });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "tests/support/parallel_calls.h"
+#include "tests/support/validation.h"
 #include "workers/services/admin_catalog_service.h"
 
 namespace {
@@ -14,9 +15,7 @@ Json::Value body(const std::string& json) { return common::json::parse_object(js
 
 // The details of the VALIDATION_ERROR that fn throws.
 Json::Value details_of(const std::function<void()>& fn) {
-  const test_support::Outcome outcome = test_support::outcome_of(fn);
-  CHECK(outcome.code == common::ErrorCode::kValidationError);
-  return outcome.details;
+  return test_support::validation_details(fn);
 }
 
 }  // namespace

@@ -6,18 +6,16 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "tests/support/parallel_calls.h"
+#include "tests/support/validation.h"
 #include "workers/services/auth_service.h"
 
 namespace {
 
 Json::Value body(const std::string& json) { return common::json::parse_object(json); }
 
-// The details of the VALIDATION_ERROR `fn` throws (null when it throws none).
 // The details of the VALIDATION_ERROR that fn throws.
 Json::Value details_of(const std::function<void()>& fn) {
-  const test_support::Outcome outcome = test_support::outcome_of(fn);
-  CHECK(outcome.code == common::ErrorCode::kValidationError);
-  return outcome.details;
+  return test_support::validation_details(fn);
 }
 
 }  // namespace

@@ -3,25 +3,15 @@
 #include <string>
 
 #include "common/json.h"
+#include "tests/support/validation.h"
 #include "workers/services/cart_service.h"
-
-using common::AppError;
-using common::ErrorCode;
 
 namespace {
 
 Json::Value body(const std::string& text) { return common::json::parse_object(text); }
 
-template <class Fn>
-Json::Value problems(Fn&& fn) {
-  try {
-    fn();
-  } catch (const AppError& e) {
-    CHECK(e.code() == ErrorCode::kValidationError);
-    return e.details();
-  }
-  FAIL("expected a VALIDATION_ERROR");
-  return {};
+Json::Value problems(const std::function<void()>& fn) {
+  return test_support::validation_details(fn);
 }
 
 }  // namespace

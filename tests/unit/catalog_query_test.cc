@@ -1,23 +1,18 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
+#include "tests/support/validation.h"
 #include "workers/services/catalog_service.h"
 
-using common::AppError;
-using common::ErrorCode;
 using common::QueryParams;
 using services::parse_product_list_query;
 
 namespace {
 // The VALIDATION_ERROR details of parsing `query`, or null when it is valid.
 Json::Value details_of(const std::string& query) {
-  try {
-    parse_product_list_query(QueryParams::parse(query));
-    return Json::Value();
-  } catch (const AppError& e) {
-    REQUIRE(e.code() == ErrorCode::kValidationError);
-    return e.details();
-  }
+  INFO(query);
+  return test_support::validation_details(
+      [&] { parse_product_list_query(QueryParams::parse(query)); });
 }
 }  // namespace
 
