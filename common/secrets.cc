@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/random.h"
+#include "common/unique_fd.h"
 
 namespace common {
 
@@ -22,21 +23,6 @@ constexpr size_t kJwtSecretBytes = 48;
 std::runtime_error io_error(const std::string& what, const std::string& path) {
   return std::runtime_error(what + " " + path + ": " + std::strerror(errno));
 }
-
-// Closes a file descriptor on every path out.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 void write_all(int fd, const std::string& bytes, const std::string& path) {
   size_t done = 0;
@@ -53,7 +39,7 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
 }  // namespace
 
 std::optional<std::string> read_secret_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
     throw io_error("cannot open", path);
@@ -90,7 +76,7 @@ std::string create_secret_file_once(const std::string& path, const std::string& 
   // and the first of several racing writers wins.
   const std::string temp = path + ".tmp." + std::to_string(::getpid());
   {
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
     if (fd.get() < 0) throw io_error("cannot create", temp);
     write_all(fd.get(), secret + "\n", temp);
     if (::fsync(fd.get()) != 0) throw io_error("cannot sync", temp);
