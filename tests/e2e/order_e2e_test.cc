@@ -134,7 +134,7 @@ TEST_CASE("log in, fill a cart, check out, pay, ship: the catalogue follows ever
   require_invariants();
 }
 
-TEST_CASE("a retried checkout replays its first answer; another body is refused",
+TEST_CASE("a retried checkout replays its first answer, another body is refused",
           "[e2e][orders][idempotency]") {
   const Session buyer = test_support::new_user_session();
   const int64_t variant = catalogue_variant("CLO-TSHIRT-001-S-WHT")["id"].asInt64();

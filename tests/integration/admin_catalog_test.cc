@@ -82,7 +82,7 @@ TEST_CASE("products: created and changed as the public detail shows them", "[int
   CHECK(uncategorised["title"] == "Garden Hose 25 m");
 }
 
-TEST_CASE("product errors: taken sku, unknown category, unknown id; nothing written",
+TEST_CASE("product errors: taken sku, unknown category, unknown id, nothing written",
           "[integration][admin]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
@@ -159,7 +159,7 @@ TEST_CASE("variants: created with stock and an 'initial' ledger row by the admin
   test_support::require_stock_invariants(db);
 }
 
-TEST_CASE("variant errors: taken sku, unknown product; nothing written", "[integration][admin]") {
+TEST_CASE("variant errors: taken sku, unknown product, nothing written", "[integration][admin]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
   const int64_t admin = make_user(db);
@@ -181,7 +181,7 @@ TEST_CASE("variant errors: taken sku, unknown product; nothing written", "[integ
   CHECK(count(db, "inventory_movements") == movements);
 }
 
-TEST_CASE("variant price and attributes change; stock does not", "[integration][admin]") {
+TEST_CASE("variant price and attributes change, stock does not", "[integration][admin]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
   const int64_t product = make_product(db);

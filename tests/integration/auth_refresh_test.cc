@@ -94,7 +94,7 @@ TEST_CASE("a used refresh token presented again revokes its whole family",
   CHECK(refresh_works(db, config, refresh_token(other)));
 }
 
-TEST_CASE("logout revokes the family; logging out twice or with junk is harmless",
+TEST_CASE("logout revokes the family, logging out twice or with junk is harmless",
           "[integration][auth][refresh]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);

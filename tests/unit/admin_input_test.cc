@@ -51,7 +51,7 @@ TEST_CASE("new product: sku and title required, the rest optional", "[unit][admi
         }).isMember("category_id"));
 }
 
-TEST_CASE("product changes: at least one field; null clears description and category",
+TEST_CASE("product changes: at least one field, null clears description and category",
           "[unit][admin]") {
   const auto c = services::parse_product_changes(body(R"({"description": null})"));
   CHECK_FALSE(c.set_title);
@@ -73,7 +73,7 @@ TEST_CASE("product changes: at least one field; null clears description and cate
         }).isMember("title"));
 }
 
-TEST_CASE("new variant: sku and price required; attributes an object; stock >= 0",
+TEST_CASE("new variant: sku and price required, attributes an object, stock >= 0",
           "[unit][admin]") {
   const auto v = services::parse_new_variant(
       body(R"({"sku": "V-1", "price_cents": 1999, "attributes": {"color": "red"}, "stock": 5})"));

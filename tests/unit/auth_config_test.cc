@@ -98,7 +98,7 @@ TEST_CASE("production refuses to start without JWT_SECRET", "[unit][config][auth
   CHECK_NOTHROW(common::ensure_jwt_secret(c));
 }
 
-TEST_CASE("a secret file is created once; later writers get the first contents",
+TEST_CASE("a secret file is created once, later writers get the first contents",
           "[unit][config][auth]") {
   test_support::TempDir dir("auth-config");
   const std::string path = (dir.path() / "s").string();
