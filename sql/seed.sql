@@ -115,3 +115,14 @@ WHERE u.email = 'alice@example.com'
   AND NOT EXISTS (SELECT 1 FROM inventory_movements m
                   WHERE m.order_id = o.id AND m.variant_id = oi.variant_id AND m.kind = 'reserve')
 ORDER BY oi.variant_id;
+
+-- The seeded order's history, as checkout and pay would have written it
+-- (created, then paid), added once.
+INSERT INTO order_events (order_id, from_status, to_status, actor_user_id, created_at)
+SELECT o.id, e.from_status, e.to_status, o.user_id, o.created_at
+FROM orders o
+JOIN users u ON u.id = o.user_id AND u.email = 'alice@example.com'
+CROSS JOIN (VALUES (1, NULL::text, 'created'), (2, 'created', 'paid')) AS e (step, from_status, to_status)
+WHERE o.payment_provider_id = 'seed-payment-0001'
+  AND NOT EXISTS (SELECT 1 FROM order_events x WHERE x.order_id = o.id)
+ORDER BY e.step;

@@ -137,6 +137,16 @@ TEST_CASE("seed gives alice one paid order whose units are held in reserved",
   CHECK(book.int64(0, 2) == 200);
   CHECK(book.int64(0, 3) == 2);
   CHECK(run_sql(db, "SELECT sum(reserved) FROM inventory").int64(0, 0) == 3);
+
+  // Its history, once however often the seed runs: created, then paid.
+  const pg::Result events = run_sql(
+      db, "SELECT coalesce(from_status, '-'), to_status FROM order_events WHERE order_id = " +
+              std::to_string(alice.int64(0, 0)) + " ORDER BY id");
+  REQUIRE(events.rows() == 2);
+  CHECK(events.str(0, 0) == "-");
+  CHECK(events.str(0, 1) == "created");
+  CHECK(events.str(1, 0) == "created");
+  CHECK(events.str(1, 1) == "paid");
 }
 
 TEST_CASE("seed-large adds N stocked products with 3 to 5 variants each, once",
