@@ -623,8 +623,11 @@ report() {
     printf ']}\n'
   } >"$json_file"
 
+  # latest.md is the last run, whatever it measured; every run also keeps its
+  # own table beside its JSON, so a partial run never hides a full one.
+  cp -- "$table_file" "${json_file%.json}.md"
   cat "$table_file"
-  say "written: $table_file and $json_file"
+  say "written: $table_file, ${json_file%.json}.md and $json_file"
 }
 
 # --- worker memory ------------------------------------------------------------
