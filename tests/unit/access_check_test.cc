@@ -6,6 +6,7 @@
 
 #include "common/json.h"
 #include "common/jwt.h"
+#include "tests/support/responses.h"
 #include "workers/server/dispatch.h"
 #include "workers/services/access_token.h"
 
@@ -59,22 +60,11 @@ struct Fixture {
   }
 };
 
-Json::Value body_of(const server::DispatchResult& r) {
-  return common::json::parse_trusted(r.response.body);
-}
-
-std::string header_of(const common::Response& r, const std::string& name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
-
 void check_unauthorized(const server::DispatchResult& r) {
   INFO(r.response.body);
   CHECK(r.response.status == 401);
-  CHECK(body_of(r)["error"]["code"] == "UNAUTHORIZED");
-  CHECK(header_of(r.response, "WWW-Authenticate").rfind("Bearer", 0) == 0);
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "UNAUTHORIZED");
+  CHECK(test_support::header_value(r.response, "WWW-Authenticate").rfind("Bearer", 0) == 0);
 }
 
 }  // namespace
@@ -82,8 +72,8 @@ void check_unauthorized(const server::DispatchResult& r) {
 TEST_CASE_METHOD(Fixture, "a valid bearer token names the principal", "[unit][access]") {
   const auto r = run("GET", "/mine", {{"authorization", "Bearer " + token(7, "user")}});
   REQUIRE(r.response.status == 200);
-  CHECK(body_of(r)["data"]["user_id"] == 7);
-  CHECK(body_of(r)["data"]["role"] == "user");
+  CHECK(test_support::body_json(r.response)["data"]["user_id"] == 7);
+  CHECK(test_support::body_json(r.response)["data"]["role"] == "user");
   // The scheme is case-insensitive (RFC 7235), extra spaces are tolerated.
   CHECK(run("GET", "/mine", {{"authorization", "bearer   " + token(7, "user")}}).response.status ==
         200);
@@ -94,7 +84,7 @@ TEST_CASE_METHOD(Fixture, "a valid bearer token names the principal", "[unit][ac
 TEST_CASE_METHOD(Fixture, "no token is 401 with a plain Bearer challenge", "[unit][access]") {
   const auto r = run("GET", "/mine");
   check_unauthorized(r);
-  CHECK(header_of(r.response, "WWW-Authenticate") == "Bearer");
+  CHECK(test_support::header_value(r.response, "WWW-Authenticate") == "Bearer");
   // X-User-Id is not identity.
   check_unauthorized(run("GET", "/mine", {{"x-user-id", "1"}}));
 }
@@ -120,8 +110,10 @@ TEST_CASE_METHOD(Fixture, "bad tokens and bad headers are 401", "[unit][access]"
   }
   const auto expired =
       run("GET", "/mine", {{"authorization", "Bearer " + token(7, "user", now - 3600)}});
-  CHECK(header_of(expired.response, "WWW-Authenticate") == "Bearer error=\"invalid_token\"");
-  CHECK(body_of(expired)["error"]["message"] == "access token has expired");
+  CHECK(test_support::header_value(expired.response, "WWW-Authenticate") ==
+        "Bearer error=\"invalid_token\"");
+  CHECK(test_support::body_json(expired.response)["error"]["message"] ==
+        "access token has expired");
 }
 
 TEST_CASE_METHOD(Fixture, "admin routes: 403 for users, 200 for admins, 401 for nobody",
@@ -129,17 +121,17 @@ TEST_CASE_METHOD(Fixture, "admin routes: 403 for users, 200 for admins, 401 for 
   const auto as_user =
       run("POST", "/admin/things", {{"authorization", "Bearer " + token(7, "user")}});
   CHECK(as_user.response.status == 403);
-  CHECK(body_of(as_user)["error"]["code"] == "FORBIDDEN");
+  CHECK(test_support::body_json(as_user.response)["error"]["code"] == "FORBIDDEN");
   const auto as_admin =
       run("POST", "/admin/things", {{"authorization", "Bearer " + token(1, "admin")}});
   CHECK(as_admin.response.status == 200);
-  CHECK(body_of(as_admin)["data"]["role"] == "admin");
+  CHECK(test_support::body_json(as_admin.response)["data"]["role"] == "admin");
   check_unauthorized(run("POST", "/admin/things"));
 }
 
 TEST_CASE_METHOD(Fixture, "public routes ignore the Authorization header", "[unit][access]") {
   CHECK(run("GET", "/public", {{"authorization", "Bearer garbage"}}).response.status == 200);
-  CHECK(body_of(run("GET", "/public"))["data"]["has_principal"] == false);
+  CHECK(test_support::body_json(run("GET", "/public").response)["data"]["has_principal"] == false);
 }
 
 TEST_CASE_METHOD(Fixture, "without a secret nothing authenticates", "[unit][access]") {

@@ -11,16 +11,12 @@
 
 #include "common/config.h"
 #include "common/secrets.h"
+#include "tests/support/env.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
 
-common::Config load(std::map<std::string, std::string> env) {
-  return common::load_config([env](const char* name) -> const char* {
-    auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
-}
+common::Config load(const test_support::Env& env) { return test_support::config_from(env); }
 
 }  // namespace
 

@@ -9,19 +9,13 @@
 
 #include "common/config.h"
 #include "common/config_file.h"
+#include "tests/support/env.h"
 
 namespace {
 
-common::EnvLookup lookup(const std::map<std::string, std::string>& env) {
-  return [env](const char* name) -> const char* {
-    const auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  };
-}
+using test_support::env_lookup;
 
-common::Config load(const std::map<std::string, std::string>& env) {
-  return common::load_config(lookup(env));
-}
+common::Config load(const test_support::Env& env) { return test_support::config_from(env); }
 
 }  // namespace
 
@@ -98,7 +92,7 @@ TEST_CASE("CONFIG_FILE overrides the environment", "[unit][config][pool]") {
     out << "WORKERS=3\nMAX_REQUESTS=500\n";
   }
   const common::Config c = common::load_config_with_file(
-      lookup({{"CONFIG_FILE", path}, {"WORKERS", "7"}, {"LOG_FORMAT", "json"}}));
+      env_lookup({{"CONFIG_FILE", path}, {"WORKERS", "7"}, {"LOG_FORMAT", "json"}}));
   CHECK(c.workers == 3);          // from the file
   CHECK(c.max_requests == 500);   // from the file
   CHECK(c.log_format == "json");  // from the environment
@@ -107,9 +101,9 @@ TEST_CASE("CONFIG_FILE overrides the environment", "[unit][config][pool]") {
     std::ofstream out(path);
     out << "WORKERS=lots\n";
   }
-  CHECK_THROWS_AS(common::load_config_with_file(lookup({{"CONFIG_FILE", path}})),
+  CHECK_THROWS_AS(common::load_config_with_file(env_lookup({{"CONFIG_FILE", path}})),
                   common::ConfigError);
   std::remove(path);
-  CHECK_THROWS_AS(common::load_config_with_file(lookup({{"CONFIG_FILE", path}})),
+  CHECK_THROWS_AS(common::load_config_with_file(env_lookup({{"CONFIG_FILE", path}})),
                   common::ConfigError);
 }

@@ -4,13 +4,10 @@
 #include <map>
 #include <string>
 
+#include "tests/support/env.h"
+
 namespace {
-common::Config load(std::map<std::string, std::string> env) {
-  return common::load_config([env](const char* name) -> const char* {
-    auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
-}
+common::Config load(const test_support::Env& env) { return test_support::config_from(env); }
 }  // namespace
 
 TEST_CASE("config has documented defaults", "[unit][config]") {

@@ -4,6 +4,7 @@
 
 #include "common/json.h"
 #include "common/pg.h"
+#include "tests/support/responses.h"
 
 using common::Access;
 using common::AppError;
@@ -59,53 +60,42 @@ struct Fixture {
   }
 };
 
-Json::Value body_of(const server::DispatchResult& r) {
-  return common::json::parse_trusted(r.response.body);
-}
-
-std::string header_of(const common::Response& r, const std::string& name) {
-  for (const auto& [n, v] : r.headers) {
-    if (n == name) return v;
-  }
-  return "";
-}
-
 }  // namespace
 
 TEST_CASE_METHOD(Fixture, "dispatch passes path parameters to the handler", "[unit][dispatch]") {
   const auto r = run("GET", "/things/17");
   CHECK(r.response.status == 200);
   CHECK(r.route == "/things/{id}");
-  CHECK(body_of(r)["data"]["id"] == 17);
+  CHECK(test_support::body_json(r.response)["data"]["id"] == 17);
 }
 
 TEST_CASE_METHOD(Fixture, "unknown routes are 404 in the envelope with the request id",
                  "[unit][dispatch]") {
   const auto r = run("GET", "/things/abc");
   CHECK(r.response.status == 404);
-  CHECK(body_of(r)["error"]["code"] == "NOT_FOUND");
-  CHECK(body_of(r)["request_id"] == "rid-42");
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "NOT_FOUND");
+  CHECK(test_support::body_json(r.response)["request_id"] == "rid-42");
   CHECK(r.route == "unmatched");
 }
 
 TEST_CASE_METHOD(Fixture, "a wrong method is 405 with Allow", "[unit][dispatch]") {
   const auto r = run("POST", "/things/1");
   CHECK(r.response.status == 405);
-  CHECK(body_of(r)["error"]["code"] == "METHOD_NOT_ALLOWED");
-  CHECK(header_of(r.response, "Allow") == "GET");
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "METHOD_NOT_ALLOWED");
+  CHECK(test_support::header_value(r.response, "Allow") == "GET");
 }
 
 TEST_CASE_METHOD(Fixture, "service errors keep their code and status", "[unit][dispatch]") {
   const auto r = run("GET", "/conflict");
   CHECK(r.response.status == 409);
-  CHECK(body_of(r)["error"]["code"] == "CONFLICT");
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "CONFLICT");
 }
 
 TEST_CASE_METHOD(Fixture, "a lost database is 503 UNAVAILABLE without SQL in the answer",
                  "[unit][dispatch]") {
   const auto r = run("GET", "/db-down");
   CHECK(r.response.status == 503);
-  CHECK(body_of(r)["error"]["code"] == "UNAVAILABLE");
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "UNAVAILABLE");
   CHECK(r.response.body.find("SELECT") == std::string::npos);
 }
 
@@ -113,7 +103,7 @@ TEST_CASE_METHOD(Fixture, "an unexpected exception is a 500 that leaks nothing",
                  "[unit][dispatch]") {
   const auto r = run("GET", "/bug");
   CHECK(r.response.status == 500);
-  CHECK(body_of(r)["error"]["code"] == "INTERNAL_ERROR");
+  CHECK(test_support::body_json(r.response)["error"]["code"] == "INTERNAL_ERROR");
   CHECK(r.response.body.find("vector") == std::string::npos);
 }
 
@@ -127,5 +117,5 @@ TEST_CASE_METHOD(Fixture, "routes that need a user answer 401 with WWW-Authentic
                  "[unit][dispatch]") {
   const auto r = run("GET", "/mine");
   CHECK(r.response.status == 401);
-  CHECK(header_of(r.response, "WWW-Authenticate") == "Bearer");
+  CHECK(test_support::header_value(r.response, "WWW-Authenticate") == "Bearer");
 }
