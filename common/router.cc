@@ -24,10 +24,9 @@ bool is_param(std::string_view segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-// Matches a path against a pattern; fills params on success.
-bool path_matches(std::string_view pattern, const std::vector<std::string_view>& path,
+// Matches a path against a pattern's segments; fills params on success.
+bool path_matches(const std::vector<std::string>& pat, const std::vector<std::string_view>& path,
                   std::vector<int64_t>& params) {
-  const auto pat = segments(pattern);
   if (pat.size() != path.size()) return false;
   params.clear();
   for (size_t i = 0; i < pat.size(); ++i) {
@@ -53,15 +52,22 @@ std::optional<int64_t> parse_positive_id(std::string_view s) {
   return value;
 }
 
-Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {}
+Router::Router(std::vector<Route> routes) : routes_(std::move(routes)) {
+  patterns_.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    const auto parts = segments(route.pattern);
+    patterns_.emplace_back(parts.begin(), parts.end());
+  }
+}
 
 RouteMatch Router::match(std::string_view method, std::string_view path) const {
   const auto path_segments = segments(path);
   const std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
   RouteMatch result;
   std::vector<int64_t> params;
-  for (const Route& route : routes_) {
-    if (!path_matches(route.pattern, path_segments, params)) continue;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    if (!path_matches(patterns_[i], path_segments, params)) continue;
     if (route.method == effective) {
       result.kind = RouteMatch::Kind::kFound;
       result.route = &route;

@@ -42,6 +42,8 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Each route's pattern split into segments once, here, not per request.
+  std::vector<std::vector<std::string>> patterns_;
 };
 
 // Parses a positive int64 in decimal without sign or leading '+'; nullopt otherwise.
