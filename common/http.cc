@@ -88,12 +88,16 @@ Response Response::no_content() {
   return r;
 }
 
-std::string make_etag(std::string_view bytes) {
-  uint64_t hash = 1469598103934665603ULL;  // FNV-1a 64
-  for (unsigned char c : bytes) {
+uint64_t fnv1a64(std::string_view bytes, uint64_t hash) {
+  for (const unsigned char c : bytes) {
     hash ^= c;
     hash *= 1099511628211ULL;
   }
+  return hash;
+}
+
+std::string make_etag(std::string_view bytes) {
+  const uint64_t hash = fnv1a64(bytes);
   char buf[24];
   std::snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(hash));
   return buf;

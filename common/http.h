@@ -65,6 +65,12 @@ struct Response {
 // timestamp changes) and 304 when If-None-Match matches it.
 Response conditional_ok(const Request& req, const Json::Value& data);
 
+// FNV-1a, 64 bit: a fast, stable, non-cryptographic hash (ETags, the
+// scoreboard's series tables). Continues `hash` over `bytes`, so a key made of
+// several parts is hashed by chaining calls; start from kFnv1aBasis.
+inline constexpr uint64_t kFnv1aBasis = 1469598103934665603ULL;
+uint64_t fnv1a64(std::string_view bytes, uint64_t hash = kFnv1aBasis);
+
 // Strong ETag of a byte string: "\"<16 hex digits>\"" (FNV-1a 64).
 std::string make_etag(std::string_view bytes);
 // True when an If-None-Match header value (a list, "*", or weak tags) matches etag.

@@ -121,3 +121,18 @@ TEST_CASE("histogram observations land in the first bucket that holds them", "[u
   CHECK(h.count.load() == 3);
   CHECK(h.sum_us.load() == 60010001);
 }
+
+TEST_CASE("a slot records the role of the child the master prepared it for", "[unit][scoreboard]") {
+  sb::Scoreboard board(2);
+  board.prepare_slot(0, 1, 3);
+  board.prepare_slot(1, 1);
+  CHECK(sb::read_slot(board, 0).role == 3);
+  CHECK(sb::read_slot(board, 1).role == 0);  // the worker role
+}
+
+TEST_CASE("bump adds to a single-writer counter", "[unit][scoreboard]") {
+  sb::Counter c{0};
+  sb::bump(c);
+  sb::bump(c, 4);
+  CHECK(c.load() == 5);
+}

@@ -9,6 +9,8 @@
 #include <new>
 #include <stdexcept>
 
+#include "common/http.h"
+
 namespace server::scoreboard {
 
 namespace {
@@ -22,9 +24,6 @@ static_assert(std::atomic<uint8_t>::is_always_lock_free);
 
 constexpr auto kRelaxed = std::memory_order_relaxed;
 
-// Single-writer increment: no locked instruction needed.
-void bump(Counter& c, uint64_t by = 1) { c.store(c.load(kRelaxed) + by, kRelaxed); }
-
 size_t header_bytes() {
   return (sizeof(Header) + alignof(Slot) - 1) / alignof(Slot) * alignof(Slot);
 }
@@ -35,21 +34,16 @@ void copy_field(char* dst, size_t size, std::string_view value) {
   dst[n] = '\0';
 }
 
-uint64_t fnv1a(std::string_view a, std::string_view b, int status) {
-  uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view s) {
-    for (const char c : s) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
-  mix(a);
-  mix(b);
-  h ^= static_cast<uint64_t>(status);
-  h *= 1099511628211ULL;
-  return h;
+// The key of a request series as one hash. A 0xff byte, which no method or
+// route holds, separates the parts.
+uint64_t series_hash(std::string_view method, std::string_view route, int status) {
+  constexpr std::string_view kSeparator("\xff", 1);
+  uint64_t h = common::fnv1a64(method);
+  h = common::fnv1a64(kSeparator, h);
+  h = common::fnv1a64(route, h);
+  h = common::fnv1a64(kSeparator, h);
+  const char code[2] = {static_cast<char>((status >> 8) & 0xff), static_cast<char>(status & 0xff)};
+  return common::fnv1a64(std::string_view(code, sizeof code), h);
 }
 
 bool same(const char* field, size_t size, std::string_view value) {
@@ -59,7 +53,7 @@ bool same(const char* field, size_t size, std::string_view value) {
 
 RequestSeries* find_series(SlotMetrics& m, std::string_view method, std::string_view route,
                            int status) {
-  const size_t start = fnv1a(method, route, status) % kCounterEntries;
+  const size_t start = series_hash(method, route, status) % kCounterEntries;
   for (size_t probe = 0; probe < kCounterEntries; ++probe) {
     RequestSeries& e = m.requests[(start + probe) % kCounterEntries];
     if (e.used.load(std::memory_order_acquire) == 0) {
@@ -78,7 +72,7 @@ RequestSeries* find_series(SlotMetrics& m, std::string_view method, std::string_
 }
 
 RouteSeries* find_route(SlotMetrics& m, std::string_view route) {
-  const size_t start = fnv1a(route, "", 0) % kRouteEntries;
+  const size_t start = common::fnv1a64(route) % kRouteEntries;
   for (size_t probe = 0; probe < kRouteEntries; ++probe) {
     RouteSeries& e = m.routes[(start + probe) % kRouteEntries];
     if (e.used.load(std::memory_order_acquire) == 0) {
@@ -179,9 +173,10 @@ int Scoreboard::free_slot() const {
   return -1;
 }
 
-void Scoreboard::prepare_slot(int i, uint32_t generation) {
+void Scoreboard::prepare_slot(int i, uint32_t generation, uint8_t role) {
   Slot& s = slots_[i];
   s.pid.store(0, kRelaxed);
+  s.role.store(role, kRelaxed);
   s.generation.store(generation, kRelaxed);
   s.db_state.store(static_cast<uint8_t>(DbState::kUnknown), kRelaxed);
   s.recycle.store(0, kRelaxed);
@@ -214,6 +209,7 @@ SlotView read_slot(const Scoreboard& board, int i) {
   v.index = i;
   v.state = static_cast<WorkerState>(s.state.load(std::memory_order_acquire));
   v.pid = s.pid.load(kRelaxed);
+  v.role = s.role.load(kRelaxed);
   v.generation = s.generation.load(kRelaxed);
   v.db_state = static_cast<DbState>(s.db_state.load(kRelaxed));
   v.recycle = static_cast<RecycleReason>(s.recycle.load(kRelaxed));

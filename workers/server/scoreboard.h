@@ -2,9 +2,11 @@
 // made by the master before it forks anything, inherited by every worker.
 //
 //   Header  pool-wide facts and counters, written by the master only.
-//   Slot[i] one per worker process. The master prepares a slot before fork()
-//           (pid, generation, started_at, state=starting) and frees it after
-//           reaping; between the two only the worker that owns it writes it.
+//   Slot[i] one per supervised child (a worker, or any other role the master
+//           runs, workers/server/child.h). The master prepares a slot before
+//           fork() (pid, role, generation, started_at, state=starting) and frees
+//           it after reaping; between the two only the child that owns it
+//           writes it.
 //
 // A slot has two parts:
 //   - occupant fields (state, requests, current request, RSS, database), reset
@@ -55,6 +57,12 @@ inline constexpr size_t kRouteEntries = 64;     // routes with a duration histog
 
 using Counter = std::atomic<uint64_t>;
 
+// Adds to a counter that has one writer: a load and a store, no locked
+// instruction. Only the counter's single writer may call it.
+inline void bump(Counter& counter, uint64_t by = 1) {
+  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
 // Non-cumulative per-bucket counts (rendering accumulates), plus count and sum.
 struct Histogram {
   std::array<Counter, kBuckets> buckets;
@@ -86,6 +94,7 @@ struct SlotMetrics {
 struct Slot {
   // --- occupant (reset by the master before each fork) ---
   std::atomic<int32_t> pid;
+  std::atomic<uint8_t> role;                // the child's role id (workers/server/child.h)
   std::atomic<uint32_t> generation;         // the pool generation (reloads) it was forked in
   std::atomic<uint8_t> state;               // WorkerState
   std::atomic<uint8_t> db_state;            // DbState
@@ -132,6 +141,7 @@ struct Header {
 struct SlotView {
   int index = 0;
   pid_t pid = 0;
+  uint8_t role = 0;
   uint32_t generation = 0;
   WorkerState state = WorkerState::kEmpty;
   DbState db_state = DbState::kUnknown;
@@ -170,9 +180,9 @@ class Scoreboard {
 
   // Master: the lowest empty slot, or -1 when every slot is taken.
   int free_slot() const;
-  // Master, before fork(): resets the occupant fields (not the metrics) and
-  // marks the slot starting.
-  void prepare_slot(int i, uint32_t generation);
+  // Master, before fork(): resets the occupant fields (not the metrics),
+  // records the occupant's role and marks the slot starting.
+  void prepare_slot(int i, uint32_t generation, uint8_t role = 0);
   // Master, after reaping its worker.
   void release_slot(int i);
 

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "workers/server/context.h"
+#include "workers/server/proc_stats.h"
 
 namespace server {
 
@@ -37,13 +38,6 @@ common::Response sleep(const common::Request& req, common::RouteContext& ctx) {
   Json::Value data(Json::objectValue);
   data["slept_ms"] = static_cast<Json::Int64>(ms);
   return common::Response::ok(data);
-}
-
-int64_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  int64_t size = 0, resident = 0;
-  statm >> size >> resident;
-  return resident * sysconf(_SC_PAGESIZE);
 }
 
 common::Response alloc(const common::Request& req, common::RouteContext&) {

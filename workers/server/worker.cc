@@ -15,6 +15,7 @@
 #include "common/pg.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/fcgi_request.h"
+#include "workers/server/proc_stats.h"
 #include "workers/server/routes.h"
 #include "workers/server/test_routes.h"
 
@@ -78,16 +79,6 @@ common::Router worker_router(const common::Config& config) {
     for (common::Route& r : test_routes()) routes.push_back(std::move(r));
   }
   return common::Router(std::move(routes));
-}
-
-int64_t resident_bytes() {
-  // "size resident shared ..." in pages: one open/read/close.
-  FILE* f = std::fopen("/proc/self/statm", "re");
-  if (f == nullptr) return 0;
-  long size = 0, resident = 0;
-  const int n = std::fscanf(f, "%ld %ld", &size, &resident);
-  std::fclose(f);
-  return n == 2 ? static_cast<int64_t>(resident) * sysconf(_SC_PAGESIZE) : 0;
 }
 
 // MAX_REQUESTS (with this worker's jitter) and MAX_RSS_MB, checked between
