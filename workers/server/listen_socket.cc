@@ -23,7 +23,7 @@ namespace {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
-UniqueFd open_unix(const std::string& path) {
+UniqueFd open_unix(const std::string& path, mode_t mode) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path)) {
     throw std::runtime_error("unix socket path too long (max " +
@@ -46,7 +46,8 @@ UniqueFd open_unix(const std::string& path) {
     ::unlink(path.c_str());
   }
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail("bind " + path);
-  ::chmod(path.c_str(), 0666);
+  // Before listen(): nobody can connect while the mode is still the umask's.
+  if (::chmod(path.c_str(), mode) != 0) fail("chmod " + path);
   return fd;
 }
 
@@ -70,18 +71,20 @@ UniqueFd open_tcp(const std::string& spec) {
   UniqueFd fd(::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) fail("socket");
   const int one = 1;
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
+    fail("setsockopt SO_REUSEADDR");
+  }
   if (::bind(fd.get(), res->ai_addr, res->ai_addrlen) < 0) fail("bind " + spec);
   return fd;
 }
 
 }  // namespace
 
-ListenSocket open_listen_socket(const std::string& spec, int backlog) {
+ListenSocket open_listen_socket(const std::string& spec, int backlog, mode_t unix_mode) {
   ListenSocket s;
   if (spec.starts_with("unix:")) {
     s.unix_path = spec.substr(5);
-    s.fd = open_unix(s.unix_path);
+    s.fd = open_unix(s.unix_path, unix_mode);
   } else {
     s.fd = open_tcp(spec);
   }
@@ -92,7 +95,7 @@ ListenSocket open_listen_socket(const std::string& spec, int backlog) {
   if (flags < 0 || ::fcntl(s.fd.get(), F_SETFL, flags | O_NONBLOCK) < 0) fail("fcntl");
   // Workers inherit it across fork() on purpose.
   const int fdflags = ::fcntl(s.fd.get(), F_GETFD);
-  ::fcntl(s.fd.get(), F_SETFD, fdflags & ~FD_CLOEXEC);
+  if (fdflags < 0 || ::fcntl(s.fd.get(), F_SETFD, fdflags & ~FD_CLOEXEC) < 0) fail("fcntl");
   return s;
 }
 

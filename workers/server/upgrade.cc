@@ -42,14 +42,17 @@ bool is_listening_socket(int fd) {
 int take_socket(const char* name) {
   const int fd = take_int(name);
   if (!is_listening_socket(fd)) return -1;
-  ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // not passed on to anything this master execs
+  // Not passed on to anything this master execs.
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) return -1;
   return fd;
 }
 
-void keep_open(int fd) {
-  if (fd < 0) return;
+// Whether `fd` stays open across exec. A socket that would not is not passed:
+// the successor then opens its own.
+bool keep_open(int fd) {
+  if (fd < 0) return false;
   const int flags = ::fcntl(fd, F_GETFD);
-  ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
+  return flags >= 0 && ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC) == 0;
 }
 
 }  // namespace
@@ -87,12 +90,9 @@ pid_t start_successor(const SelfExe& exe, int listen_fd, int status_fd, int cont
                       int runtime_workers) {
   const pid_t pid = ::fork();
   if (pid != 0) return pid;
-  keep_open(listen_fd);
-  keep_open(status_fd);
-  keep_open(control_fd);
-  ::setenv(kListen, std::to_string(listen_fd).c_str(), 1);
-  if (status_fd >= 0) ::setenv(kStatus, std::to_string(status_fd).c_str(), 1);
-  if (control_fd >= 0) ::setenv(kControl, std::to_string(control_fd).c_str(), 1);
+  if (keep_open(listen_fd)) ::setenv(kListen, std::to_string(listen_fd).c_str(), 1);
+  if (keep_open(status_fd)) ::setenv(kStatus, std::to_string(status_fd).c_str(), 1);
+  if (keep_open(control_fd)) ::setenv(kControl, std::to_string(control_fd).c_str(), 1);
   ::setenv(kFrom, std::to_string(::getppid()).c_str(), 1);
   if (runtime_workers > 0) ::setenv(kRuntime, std::to_string(runtime_workers).c_str(), 1);
   std::vector<char*> argv;
