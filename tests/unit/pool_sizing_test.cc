@@ -108,3 +108,41 @@ TEST_CASE("dynamic sizing does not oscillate as load comes and goes", "[unit][si
   CHECK(in.starting + in.idle + in.busy >= 2);
   CHECK(in.idle <= 3);
 }
+
+TEST_CASE("the pool target comes from the mode unless a runtime count was set", "[unit][sizing]") {
+  common::Config config;
+  config.pool_mode = "static";
+  config.workers = 4;
+  config.min_workers = 2;
+  config.max_workers = 8;
+  CHECK(server::pool_target(config, 0) == 4);
+  CHECK(server::pool_target(config, 6) == 6);
+  CHECK(server::pool_target(config, 20) == 8);  // kept within MIN_WORKERS..MAX_WORKERS
+  CHECK(server::pool_target(config, 1) == 2);
+  CHECK(server::largest_pool(config, 5) == 5);
+  config.pool_mode = "dynamic";
+  CHECK(server::pool_target(config, 0) == 2);
+  CHECK(server::largest_pool(config, 5) == 8);
+}
+
+TEST_CASE("a pool fits PostgreSQL when workers and replacements have connections",
+          "[unit][sizing]") {
+  common::Config config;
+  config.reload_batch = 2;
+  config.db_reserved_connections = 3;
+  std::string why;
+  CHECK(server::fits_database(config, std::nullopt, 1000, why));  // limit unknown
+  const server::DbLimits limits{20, 3};                           // 14 left for the pool
+  CHECK(server::fits_database(config, limits, 12, why));
+  CHECK_FALSE(server::fits_database(config, limits, 13, why));
+  CHECK(why.find("13 workers need up to 15 connections") != std::string::npos);
+}
+
+TEST_CASE("the scoreboard has room for the largest pool and its replacements", "[unit][sizing]") {
+  common::Config config;
+  config.max_workers = 10;
+  config.reload_batch = 2;
+  const int capacity = server::scoreboard_capacity(config);
+  CHECK(capacity == 30);
+  CHECK(server::max_workers_within(capacity) >= config.max_workers);
+}

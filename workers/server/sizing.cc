@@ -38,4 +38,45 @@ SizingDecision decide_pool_size(const SizingInput& in) {
   return d;
 }
 
+PoolMode pool_mode(const common::Config& config) {
+  return config.pool_mode == "dynamic" ? PoolMode::kDynamic : PoolMode::kStatic;
+}
+
+int pool_target(const common::Config& config, int runtime_target) {
+  if (runtime_target > 0) {
+    return std::clamp(runtime_target, config.min_workers, config.max_workers);
+  }
+  return pool_mode(config) == PoolMode::kDynamic ? config.min_workers : config.workers;
+}
+
+int largest_pool(const common::Config& config, int target) {
+  return pool_mode(config) == PoolMode::kDynamic ? config.max_workers : target;
+}
+
+bool fits_database(const common::Config& config, const std::optional<DbLimits>& limits, int workers,
+                   std::string& why) {
+  if (!limits) return true;
+  const int needed = connections_needed(config, workers);
+  const int available = limits->available_for(config);
+  if (needed <= available) return true;
+  why = std::to_string(workers) + " workers need up to " + std::to_string(needed) +
+        " connections (RELOAD_BATCH=" + std::to_string(config.reload_batch) +
+        " included), but PostgreSQL allows the pool " + std::to_string(available) +
+        " (max_connections " + std::to_string(limits->max_connections) + " - reserved " +
+        std::to_string(limits->reserved) + " - DB_RESERVED_CONNECTIONS " +
+        std::to_string(config.db_reserved_connections) + ")";
+  return false;
+}
+
+namespace {
+// Slots kept beyond twice MAX_WORKERS and RELOAD_BATCH.
+constexpr int kSpareSlots = 8;
+}  // namespace
+
+int scoreboard_capacity(const common::Config& config) {
+  return 2 * config.max_workers + config.reload_batch + kSpareSlots;
+}
+
+int max_workers_within(int capacity) { return (capacity - kSpareSlots) / 2; }
+
 }  // namespace server

@@ -15,7 +15,12 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "common/config.h"
+#include "workers/server/db_admin.h"
 
 namespace server {
 
@@ -43,6 +48,33 @@ struct SizingDecision {
   bool operator==(const SizingDecision&) const = default;
 };
 
-SizingDecision decide_pool_size(const SizingInput& in);
+[[nodiscard]] SizingDecision decide_pool_size(const SizingInput& in);
+
+// POOL_MODE as the sizing policy reads it.
+PoolMode pool_mode(const common::Config& config);
+
+// The pool's target (static: the count; dynamic: the floor) for a
+// configuration: WORKERS or MIN_WORKERS, unless a count was set at runtime
+// (TTIN/TTOU/ecommerce-ctl, > 0), which wins, kept between MIN_WORKERS and
+// MAX_WORKERS. Used at start, after an upgrade, and on reload.
+int pool_target(const common::Config& config, int runtime_target);
+
+// The most workers a pool of `target` may run: MAX_WORKERS in dynamic mode,
+// the target in static mode. What fits_database() is asked about.
+int largest_pool(const common::Config& config, int target);
+
+// Whether `workers` workers (plus RELOAD_BATCH replacements) fit in what
+// PostgreSQL allows the pool; otherwise false with the reason in `why`. True
+// when the limit is unknown.
+[[nodiscard]] bool fits_database(const common::Config& config,
+                                 const std::optional<DbLimits>& limits, int workers,
+                                 std::string& why);
+
+// Scoreboard slots for a configuration: the largest pool, the replacements
+// started ahead, and children killed but not yet reaped.
+int scoreboard_capacity(const common::Config& config);
+// The largest MAX_WORKERS a scoreboard of `capacity` slots serves (a reload
+// asking for more needs a restart).
+int max_workers_within(int capacity);
 
 }  // namespace server
