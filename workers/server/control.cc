@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/json.h"
+
 namespace server::control {
 
 namespace {
@@ -91,6 +93,32 @@ std::string to_line(const Command& c) {
 
 int requested_workers(const Command& c, int current) {
   return c.op == WorkersOp::kSet ? c.value : current + c.value;
+}
+
+std::string answer(std::string_view line, const Actions& actions) {
+  Json::Value reply(Json::objectValue);
+  std::string message;
+  const auto command = parse_line(line, message);
+  bool ok = command.has_value();
+  if (command) {
+    switch (command->kind) {
+      case Kind::kStatus:
+        reply["status"] = actions.status();
+        break;
+      case Kind::kWorkers:
+        ok = actions.workers(*command, message);
+        break;
+      case Kind::kReload:
+        ok = actions.reload(message);
+        break;
+      case Kind::kStop:
+        message = actions.stop();
+        break;
+    }
+  }
+  reply["ok"] = ok;
+  if (!message.empty()) reply[ok ? "message" : "error"] = message;
+  return common::json::write(reply);
 }
 
 }  // namespace server::control

@@ -10,6 +10,9 @@
 // A refused command answers {"ok": false, "error": "why"}.
 #pragma once
 
+#include <json/value.h>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,5 +40,19 @@ std::string to_line(const Command& command);
 
 // The count a workers command asks for, given the current one.
 int requested_workers(const Command& command, int current);
+
+// What the master does for each command. The bool ones return whether the
+// command was done, with a message for the client either way (may be empty).
+struct Actions {
+  std::function<Json::Value()> status;  // the /status?full data
+  std::function<bool(const Command& workers, std::string& message)> workers;
+  std::function<bool(std::string& message)> reload;
+  std::function<std::string()> stop;  // always done; returns the message
+};
+
+// The master's side of one connection: parses `line`, runs the command, and
+// returns the reply line (without the newline). A line that does not parse
+// answers {"ok": false, "error": ...} without running anything.
+std::string answer(std::string_view line, const Actions& actions);
 
 }  // namespace server::control
