@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "workers/server/cgi_response.h"
+
 using server::fcgi::RequestParser;
 
 TEST_CASE("a request is parsed whole, even one byte at a time", "[unit][fcgi]") {
@@ -46,7 +48,10 @@ TEST_CASE("protocol violations are errors", "[unit][fcgi]") {
 }
 
 TEST_CASE("a response is STDOUT records, an empty one, then END_REQUEST", "[unit][fcgi]") {
-  const std::string cgi = server::fcgi::cgi_response(200, "text/plain", "ok");
+  common::Response res;
+  res.content_type = "text/plain";
+  res.body = "ok";
+  const std::string cgi = server::cgi_response("GET", res);
   CHECK(cgi == "Status: 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok");
   const std::string out = server::fcgi::encode_response(5, cgi);
   REQUIRE(out.size() >= 8);

@@ -1,6 +1,6 @@
 #include "workers/server/fcgi_codec.h"
 
-#include "common/http.h"
+#include <algorithm>
 
 namespace server::fcgi {
 
@@ -144,17 +144,6 @@ std::string encode_response(uint16_t request_id, std::string_view cgi) {
   append_stream(out, kStdout, request_id, cgi);
   const char end[8] = {0, 0, 0, 0, 0 /* FCGI_REQUEST_COMPLETE */, 0, 0, 0};
   append_record(out, kEndRequest, request_id, std::string_view(end, sizeof end));
-  return out;
-}
-
-std::string cgi_response(int status, std::string_view content_type, std::string_view body,
-                         std::string_view extra_headers) {
-  std::string out = "Status: " + std::to_string(status) + " " + common::status_text(status) +
-                    "\r\nContent-Type: " + std::string(content_type) +
-                    "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
-  out.append(extra_headers);
-  out += "\r\n";
-  out.append(body);
   return out;
 }
 

@@ -44,14 +44,10 @@ class RequestParser {
   State state_ = State::kNeedMore;
 };
 
-// FCGI_STDOUT records carrying `cgi_response` ("Status: 200 OK\r\n...\r\n\r\nbody"),
+// FCGI_STDOUT records carrying `cgi_response` ("Status: 200 OK\r\n...\r\n\r\nbody",
+// made by cgi_response.h),
 // the empty record that ends the stream, and FCGI_END_REQUEST.
 std::string encode_response(uint16_t request_id, std::string_view cgi_response);
-
-// A CGI response: Status line, Content-Type, Content-Length, extra header lines
-// (each ending "\r\n"), blank line, body.
-std::string cgi_response(int status, std::string_view content_type, std::string_view body,
-                         std::string_view extra_headers = {});
 
 // The bytes a web server sends for one request (for tests).
 std::string encode_request(uint16_t request_id, const std::map<std::string, std::string>& params,

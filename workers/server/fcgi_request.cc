@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <string>
 
+#include "workers/server/cgi_response.h"
+
 namespace server {
 
 namespace {
@@ -61,16 +63,9 @@ BodyStatus read_request(FCGX_Request& fcgi, long max_body_bytes, common::Request
 }
 
 void write_response(FCGX_Request& fcgi, const common::Request& req, const common::Response& res) {
-  std::string head =
-      "Status: " + std::to_string(res.status) + " " + common::status_text(res.status) + "\r\n";
-  if (!res.content_type.empty()) head += "Content-Type: " + res.content_type + "\r\n";
-  for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
-  const bool bodiless_status = res.status == 204 || res.status == 304;
-  const bool has_body = req.method != "HEAD" && !bodiless_status;
-  if (!bodiless_status) head += "Content-Length: " + std::to_string(res.body.size()) + "\r\n";
-  head += "\r\n";
+  const std::string head = cgi_head(res);
   FCGX_PutStr(head.data(), static_cast<int>(head.size()), fcgi.out);
-  if (has_body && !res.body.empty()) {
+  if (cgi_has_body(req.method, res.status) && !res.body.empty()) {
     FCGX_PutStr(res.body.data(), static_cast<int>(res.body.size()), fcgi.out);
   }
 }

@@ -15,7 +15,8 @@ enum class BodyStatus { kOk, kTooLarge };
 // to max_body_bytes; a larger declared or actual body gives kTooLarge.
 BodyStatus read_request(FCGX_Request& fcgi, long max_body_bytes, common::Request& out);
 
-// Writes status line, headers and body (no body for HEAD, 204 and 304).
+// Writes the response as CGI (cgi_response.h): status line, headers and body
+// (no body for HEAD, 204 and 304).
 void write_response(FCGX_Request& fcgi, const common::Request& req, const common::Response& res);
 
 }  // namespace server

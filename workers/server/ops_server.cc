@@ -7,6 +7,7 @@
 
 #include "common/http.h"
 #include "common/log.h"
+#include "workers/server/cgi_response.h"
 #include "workers/server/fcgi_codec.h"
 
 namespace server {
@@ -153,7 +154,7 @@ void OpsServer::on_writable(Conn& c) {
 
 void OpsServer::respond_http(Conn& c) {
   const fcgi::RequestParser& p = c.parser;
-  HttpRequest req;
+  common::Request req;
   req.method = p.param("REQUEST_METHOD");
   req.path = p.param("DOCUMENT_URI");
   if (req.path.empty()) {
@@ -161,13 +162,11 @@ void OpsServer::respond_http(Conn& c) {
     req.path = common::url_decode(uri.substr(0, uri.find('?')), false);
   }
   req.query = p.param("QUERY_STRING");
+  req.remote_addr = p.param("REMOTE_ADDR");
   req.request_id = p.param("REQUEST_ID");
   if (!common::is_sane_request_id(req.request_id)) req.request_id = common::generate_request_id();
-  const HttpAnswer answer = http_(req);
   // nginx adds X-Request-Id itself (add_header ... always).
-  std::string cgi = fcgi::cgi_response(answer.status, answer.content_type, answer.body);
-  if (req.method == "HEAD") cgi.resize(cgi.size() - answer.body.size());
-  c.out = fcgi::encode_response(p.request_id(), cgi);
+  c.out = fcgi::encode_response(p.request_id(), cgi_response(req.method, http_(req)));
   c.done = true;
   on_writable(c);
 }

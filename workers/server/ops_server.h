@@ -1,6 +1,7 @@
 // The master's two small servers, both on unix (or TCP) sockets it opened:
 //   - FastCGI on STATUS_LISTEN, where nginx sends /status and /metrics, so
-//     they answer even when every worker is busy;
+//     they answer even when every worker is busy (what they answer:
+//     ops_routes.h);
 //   - the control socket of ecommerce-ctl (workers/server/control.h).
 // The master must never block on a client: sockets are non-blocking, their
 // readiness is part of the master's own poll(), and a connection that has not
@@ -17,21 +18,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/http.h"
 #include "workers/server/listen_socket.h"
 
 namespace server {
 
 class OpsServer {
  public:
-  struct HttpRequest {
-    std::string method, path, query, request_id;
-  };
-  struct HttpAnswer {
-    int status = 200;
-    std::string content_type;
-    std::string body;
-  };
-  using HttpHandler = std::function<HttpAnswer(const HttpRequest&)>;
+  // Answers one request from nginx (method, path, query, remote address and
+  // request id are set; no headers or body).
+  using HttpHandler = std::function<common::Response(const common::Request&)>;
   // Gets one command line, returns one reply line (without the newline).
   using ControlHandler = std::function<std::string(std::string_view line)>;
 

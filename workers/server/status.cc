@@ -28,6 +28,7 @@ Json::Value process_json(const WorkerRow& w, int64_t now_ns) {
   const scoreboard::SlotView& s = w.slot;
   Json::Value p(Json::objectValue);
   p["pid"] = s.pid;
+  p["role"] = w.role;
   p["slot"] = s.index;
   p["generation"] = s.generation;
   p["state"] = w.state;

@@ -14,8 +14,10 @@
 
 namespace server {
 
+// One supervised child (child.h), whatever its role.
 struct WorkerRow {
   scoreboard::SlotView slot;
+  std::string role = "worker";  // its role's name
   // What /status shows: the slot's state, except "draining" for a worker the
   // master has asked to leave (it may still be finishing a request).
   std::string state;
@@ -43,7 +45,8 @@ struct PoolView {
   int count(std::string_view state) const;
 };
 
-// The `data` object of /status; `full` adds "processes".
+// The `data` object of /status; `full` adds "processes", one per child, each
+// with its "role".
 Json::Value status_data(const PoolView& view, bool full);
 
 // "2026-11-25T10:15:30.123000+00:00" for a wall-clock time in ms.

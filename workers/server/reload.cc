@@ -1,0 +1,78 @@
+#include "workers/server/reload.h"
+
+#include <cstdlib>
+
+#include "common/config_file.h"
+#include "common/log.h"
+#include "common/secrets.h"
+#include "workers/server/sizing.h"
+
+namespace server {
+
+Json::Value restart_only_settings(common::Config& fresh, const common::Config& running) {
+  Json::Value kept(Json::arrayValue);
+  const auto keep = [&](auto& fresh_value, const auto& running_value, const char* name) {
+    if (fresh_value != running_value) {
+      kept.append(name);
+      fresh_value = running_value;
+    }
+  };
+  keep(fresh.state_dir, running.state_dir, "STATE_DIR");
+  keep(fresh.listen, running.listen, "LISTEN");
+  keep(fresh.listen_backlog, running.listen_backlog, "LISTEN_BACKLOG");
+  keep(fresh.status_listen, running.status_listen, "STATUS_LISTEN");
+  keep(fresh.control_socket, running.control_socket, "CONTROL_SOCKET");
+  keep(fresh.pid_file, running.pid_file, "PID_FILE");
+  keep(fresh.config_file, running.config_file, "CONFIG_FILE");
+  return kept;
+}
+
+std::optional<ReloadPlan> plan_reload(const common::Config& running, int scoreboard_capacity,
+                                      int runtime_target, const std::optional<DbLimits>& db_limits,
+                                      std::string& message) {
+  ReloadPlan plan;
+  try {
+    plan.config = common::load_config_with_file([](const char* name) { return std::getenv(name); });
+    common::ensure_jwt_secret(plan.config);  // as main() does before serve()
+  } catch (const common::ConfigError& e) {
+    Json::Value problems(Json::arrayValue);
+    for (const auto& p : e.problems()) problems.append(p);
+    common::log::error("reload refused: invalid configuration; the pool keeps its current one",
+                       {{"problems", problems}});
+    message = std::string("invalid configuration: ") + e.what();
+    return std::nullopt;
+  }
+  plan.kept = restart_only_settings(plan.config, running);
+
+  const common::Config& fresh = plan.config;
+  const int capacity_limit = max_workers_within(scoreboard_capacity);
+  if (fresh.max_workers > capacity_limit) {
+    message = "MAX_WORKERS " + std::to_string(fresh.max_workers) + " needs a restart (above " +
+              std::to_string(capacity_limit) + ", the size this master's scoreboard was made for)";
+    common::log::error("reload refused", {{"reason", message}});
+    return std::nullopt;
+  }
+  plan.target = pool_target(fresh, runtime_target);
+  if (!fits_database(fresh, db_limits, largest_pool(fresh, plan.target), message)) {
+    common::log::error("reload refused: pool too large for PostgreSQL", {{"reason", message}});
+    return std::nullopt;
+  }
+  return plan;
+}
+
+void apply_log_settings(common::Config& fresh, const common::Config& running) {
+  common::log::Level level = common::log::Level::kInfo;
+  common::log::Format format = common::log::Format::kText;
+  common::log::parse_level(fresh.log_level, level);
+  common::log::parse_format(fresh.log_format, format);
+  common::log::init(level, format);
+  if (!fresh.log_file.empty() && fresh.log_file != running.log_file) {
+    std::string error;
+    if (!common::log::redirect_to_file(fresh.log_file, error)) {
+      common::log::error("cannot open the new LOG_FILE; keeping the old one", {{"reason", error}});
+      fresh.log_file = running.log_file;
+    }
+  }
+}
+
+}  // namespace server
