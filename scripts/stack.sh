@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The whole service on this machine: PostgreSQL (unless DATABASE_URL is given),
-# the pre-forked FastCGI pool (ecommerce-server serve) and nginx in front.
+# Redis for the catalogue cache (unless REDIS_URL is given or "off"), the
+# pre-forked FastCGI pool (ecommerce-server serve) and nginx in front.
 #
-#   stack.sh up       start what is not running yet; migrate + seed; wait for /health
-#   stack.sh down     stop nginx, the pool, and the local PostgreSQL if `up` started it
+#   stack.sh up       start what is not running yet (a part that died comes back);
+#                     migrate + seed; wait for /health
+#   stack.sh down     stop nginx, the pool, and the local PostgreSQL and Redis if `up` started them
 #   stack.sh run      up, then stay in the foreground; Ctrl-C runs down
 #   stack.sh status   what runs
 #
@@ -37,6 +39,8 @@ SERVER_LOG="$LOG_DIR/server.log"
 # Present while the local PostgreSQL was started by `up`, so `down` stops only that.
 PG_MARKER="$RUN_DIR/pg.started-by-stack"
 PG_SH="$REPO/scripts/pg.sh"
+REDIS_MARKER="$RUN_DIR/redis.started-by-stack"
+REDIS_SH="$REPO/scripts/redis.sh"
 
 # The pool's sockets, with the binary's defaults, exported so both sides agree.
 export LISTEN="${LISTEN:-unix:$RUN_DIR/fcgi.sock}"
@@ -102,6 +106,24 @@ ensure_database() {
   fi
   DATABASE_URL="$("$PG_SH" url)"
   export DATABASE_URL
+}
+
+# --- Redis ------------------------------------------------------------------------
+
+# With no REDIS_URL, use (and if needed start again) the local Redis of STATE_DIR.
+ensure_cache() {
+  if [[ ${REDIS_URL:-} == off ]]; then
+    say "REDIS_URL=off: the catalogue cache is disabled"
+    return 0
+  fi
+  if [[ -n ${REDIS_URL:-} && ! -e $REDIS_MARKER ]]; then
+    say "using REDIS_URL from the environment"
+    return 0
+  fi
+  "$REDIS_SH" start
+  touch -- "$REDIS_MARKER"
+  REDIS_URL="$("$REDIS_SH" url)"
+  export REDIS_URL
 }
 
 # --- the worker pool ---------------------------------------------------------------
@@ -255,6 +277,7 @@ cmd_up() {
   mkdir -p -- "$RUN_DIR" "$LOG_DIR" "$NGINX_DIR"
   server_bin >/dev/null
   ensure_database
+  ensure_cache
   start_server
   start_nginx
   say "waiting for $(health_url)"
@@ -274,6 +297,10 @@ cmd_down() {
     "$PG_SH" stop
     rm -f -- "$PG_MARKER"
   fi
+  if [[ -e $REDIS_MARKER ]]; then
+    "$REDIS_SH" stop
+    rm -f -- "$REDIS_MARKER"
+  fi
   say "down"
 }
 
@@ -285,7 +312,7 @@ cmd_run() {
     exit 1
   fi
   say "serving on http://127.0.0.1:$HTTP_PORT — press Ctrl-C to stop"
-  say "logs: $SERVER_LOG, $LOG_DIR/nginx-access.log, $NGINX_ERROR_LOG, $LOG_DIR/postgres.log"
+  say "logs: $SERVER_LOG, $LOG_DIR/nginx-access.log, $NGINX_ERROR_LOG, $LOG_DIR/postgres.log, $LOG_DIR/redis.log"
   # `sleep & wait` rather than a plain sleep so the trap runs at once.
   while is_running "$SERVER_PID_FILE"; do
     sleep 1 &
@@ -304,6 +331,13 @@ cmd_status() {
     "$PG_SH" status || true
   else
     say "database: DATABASE_URL from the environment"
+  fi
+  if [[ ${REDIS_URL:-} == off ]]; then
+    say "redis: disabled (REDIS_URL=off)"
+  elif [[ -n ${REDIS_URL:-} && ! -e $REDIS_MARKER ]]; then
+    say "redis: REDIS_URL from the environment"
+  else
+    "$REDIS_SH" status || true
   fi
   if pid=$(read_pid "$SERVER_PID_FILE") && pid_alive "$pid"; then
     workers=$(pgrep -c -g "$pid" 2>/dev/null) || true

@@ -29,6 +29,7 @@ show_stack_logs() {
   show_log_tail "$tmp/e2e/log/server.log" 60
   show_log_tail "$tmp/e2e/log/nginx-error.log" 20
   show_log_tail "$tmp/e2e/log/postgres.log" 20
+  show_log_tail "$tmp/e2e/log/redis.log" 10
 }
 
 # shellcheck disable=SC2317 # the EXIT trap
@@ -43,7 +44,7 @@ cleanup() {
   if [[ -n $tmp && -d $tmp ]]; then
     ((rc == 0)) || show_stack_logs
     say "tearing down"
-    env -u DATABASE_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
+    env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
     STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" stop || true
     if [[ ${TEST_KEEP:-0} == 1 ]]; then
       say "kept $tmp (logs in $tmp/e2e/log and $tmp/it/log)"
@@ -70,9 +71,10 @@ start_e2e_stack() {
   local port
   port=$(free_port)
   say "end-to-end stack in $tmp/e2e on port $port"
-  # DATABASE_URL unset: the stack starts (and later stops) its own cluster.
+  # DATABASE_URL and REDIS_URL unset: the stack starts (and later stops) its own
+  # cluster and Redis.
   # ENABLE_TEST_ROUTES: /__test/sleep and /__test/alloc, which the e2e tests use.
-  if ! env -u DATABASE_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
+  if ! env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
     ENABLE_TEST_ROUTES=1 "$REPO/scripts/stack.sh" up; then
     die "the end-to-end stack did not start"
   fi

@@ -1,0 +1,264 @@
+#include "common/cache.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <new>
+#include <stdexcept>
+#include <thread>
+
+namespace common::cache {
+
+namespace {
+
+constexpr const char* kEpochKey = "cache:epoch";
+constexpr auto kPollInterval = std::chrono::milliseconds(2);
+// How long a fill lock outlives a loader that died holding it.
+constexpr auto kLockTtl = std::chrono::milliseconds(5000);
+
+// A version or epoch key that is missing (never set, or evicted by
+// allkeys-lru) starts at Redis's clock in microseconds, never at 0: a value
+// that no earlier INCR can have reached, so an entry stored under an older
+// value of an evicted key is never found again.
+constexpr const char* kCurrentFn = R"(
+local function current(k)
+  local v = redis.call('GET', k)
+  if not v then
+    local t = redis.call('TIME')
+    v = t[1] .. string.format('%06d', tonumber(t[2]))
+    redis.call('SET', k, v)
+  end
+  return v
+end
+)";
+
+// KEYS[1] the epoch, KEYS[2] the version key; ARGV[1] the entry's name.
+// Returns {key, entry or nil}.
+const std::string kLookupScript = std::string(kCurrentFn) + R"(
+local key = 'cache:' .. current(KEYS[1]) .. ':' .. current(KEYS[2]) .. ':' .. ARGV[1]
+return {key, redis.call('GET', key)}
+)";
+
+// Moves every key of KEYS on (a missing one starts afresh, as above).
+const std::string kBumpScript = std::string(kCurrentFn) + R"(
+for _, k in ipairs(KEYS) do
+  if redis.call('EXISTS', k) == 1 then redis.call('INCR', k) else current(k) end
+end
+return #KEYS
+)";
+
+}  // namespace
+
+SharedState* create_shared_state() {
+  void* p = ::mmap(nullptr, sizeof(SharedState), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                   -1, 0);
+  if (p == MAP_FAILED) throw std::runtime_error("cannot map the cache's shared state");
+  return new (p) SharedState();
+}
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kHit:
+      return "hit";
+    case Outcome::kStored:
+      return "stored";
+    case Outcome::kBypass:
+      return "bypass";
+  }
+  return "bypass";
+}
+
+const char* health_name(Health health) {
+  switch (health) {
+    case Health::kDisabled:
+      return "disabled";
+    case Health::kReachable:
+      return "reachable";
+    case Health::kUnreachable:
+      return "unreachable";
+  }
+  return "unreachable";
+}
+
+std::string encode(const Entry& entry) { return entry.etag + "\n" + entry.body; }
+
+std::optional<Entry> decode(std::string_view stored) {
+  const size_t nl = stored.find('\n');
+  if (nl == std::string_view::npos) return std::nullopt;
+  return Entry{std::string(stored.substr(0, nl)), std::string(stored.substr(nl + 1))};
+}
+
+Cache::Cache(Options options, SharedState& shared) : options_(std::move(options)), shared_(shared) {
+  if (options_.url.empty() || options_.url == "off") return;
+  std::string error;
+  address_ = redis::parse_redis_url(options_.url, error);
+  if (!address_) throw std::invalid_argument("REDIS_URL " + error);
+  conn_.emplace(*address_, options_.timeout);
+}
+
+void Cache::failed() {
+  owe_epoch_ = true;
+  shared_.failures.fetch_add(1);
+  conn_->close();
+  backoff_ =
+      backoff_.count() == 0 ? options_.backoff : std::min(2 * backoff_, options_.max_backoff);
+  skip_until_ = Clock::now() + backoff_;
+}
+
+std::optional<redis::Reply> Cache::script(const std::string& text, std::string& sha,
+                                          std::vector<std::string_view> args) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (sha.empty()) {
+      auto loaded = conn_->command({"SCRIPT", "LOAD", text});
+      if (!loaded || loaded->get().type != REDIS_REPLY_STRING) return std::nullopt;
+      sha = std::string(loaded->str());
+    }
+    args[1] = sha;
+    auto reply = conn_->command(args);
+    if (!reply) return std::nullopt;
+    // A restarted Redis has forgotten the script: load it again, once.
+    if (reply->is_error() && reply->str().starts_with("NOSCRIPT")) {
+      sha.clear();
+      continue;
+    }
+    return reply;
+  }
+  return std::nullopt;
+}
+
+bool Cache::usable() {
+  if (!enabled() || Clock::now() < skip_until_) return false;
+  const uint64_t failures = shared_.failures.load();
+  if (!owe_epoch_ && failures == shared_.settled.load()) return true;
+  auto reply = script(kBumpScript, bump_sha_, {"EVALSHA", "", "1", kEpochKey});
+  if (!reply || reply->is_error()) {
+    failed();
+    return false;
+  }
+  owe_epoch_ = false;
+  uint64_t settled = shared_.settled.load();
+  while (settled < failures && !shared_.settled.compare_exchange_weak(settled, failures)) {
+  }
+  return true;
+}
+
+Cache::Got Cache::lookup(std::string_view version_key, std::string_view name, std::string& key,
+                         Entry& entry) {
+  auto reply =
+      script(kLookupScript, lookup_sha_, {"EVALSHA", "", "2", kEpochKey, version_key, name});
+  if (!reply || reply->get().type != REDIS_REPLY_ARRAY || reply->get().elements != 2) {
+    failed();
+    return Got::kDown;
+  }
+  backoff_ = std::chrono::milliseconds(0);
+  const redisReply* k = reply->get().element[0];
+  const redisReply* v = reply->get().element[1];
+  key.assign(k->str, k->len);
+  if (v->type != REDIS_REPLY_STRING) return Got::kMiss;
+  auto decoded = decode({v->str, v->len});
+  if (!decoded) return Got::kMiss;  // not ours: overwrite it
+  entry = std::move(*decoded);
+  return Got::kHit;
+}
+
+Cache::Got Cache::get(const std::string& key, Entry& entry) {
+  auto reply = conn_->command({"GET", key});
+  if (!reply || reply->is_error()) {
+    failed();
+    return Got::kDown;
+  }
+  if (reply->get().type != REDIS_REPLY_STRING) return Got::kMiss;
+  auto decoded = decode(reply->str());
+  if (!decoded) return Got::kMiss;
+  entry = std::move(*decoded);
+  return Got::kHit;
+}
+
+bool Cache::store(const std::string& key, const Entry& entry) {
+  const std::string ttl = std::to_string(options_.ttl.count());
+  auto reply = conn_->command({"SET", key, encode(entry), "EX", ttl});
+  if (!reply || reply->is_error()) {
+    failed();
+    return false;
+  }
+  return true;
+}
+
+Entry Cache::read_through(std::string_view version_key, std::string_view name,
+                          const std::function<Entry()>& load, Outcome& outcome) {
+  outcome = Outcome::kBypass;
+  if (!usable()) return load();
+  std::string key;
+  Entry entry;
+  switch (lookup(version_key, name, key, entry)) {
+    case Got::kHit:
+      outcome = Outcome::kHit;
+      return entry;
+    case Got::kDown:
+      return load();
+    case Got::kMiss:
+      break;
+  }
+
+  const std::string lock = "cache:lock:" + key;
+  const std::string lock_ms = std::to_string(kLockTtl.count());
+  auto locked = conn_->command({"SET", lock, "1", "NX", "PX", lock_ms});
+  if (!locked || locked->is_error()) {
+    failed();
+    return load();
+  }
+  const bool holder = !locked->is_nil();
+  if (!holder) {
+    // Another process is loading this key: wait for its entry, a little.
+    const auto deadline = Clock::now() + options_.lock_wait;
+    while (Clock::now() < deadline) {
+      std::this_thread::sleep_for(kPollInterval);
+      const Got got = get(key, entry);
+      if (got == Got::kHit) {
+        outcome = Outcome::kHit;
+        return entry;
+      }
+      if (got == Got::kDown) return load();
+    }
+  }
+
+  try {
+    entry = load();
+  } catch (...) {
+    if (holder) (void)conn_->command({"DEL", lock});
+    throw;
+  }
+  if (store(key, entry)) {
+    outcome = Outcome::kStored;
+    if (holder) (void)conn_->command({"DEL", lock});
+  }
+  return entry;
+}
+
+void Cache::invalidate(const std::vector<std::string>& version_keys) {
+  if (!enabled() || version_keys.empty()) return;
+  if (Clock::now() < skip_until_) {
+    // Redis is being skipped: this invalidation is lost, so the epoch is owed.
+    owe_epoch_ = true;
+    shared_.failures.fetch_add(1);
+    return;
+  }
+  const std::string count = std::to_string(version_keys.size());
+  std::vector<std::string_view> args{"EVALSHA", "", count};
+  for (const auto& k : version_keys) args.push_back(k);
+  auto reply = script(kBumpScript, bump_sha_, args);
+  if (!reply || reply->is_error()) failed();
+}
+
+Health Cache::health() {
+  if (!enabled()) return Health::kDisabled;
+  if (Clock::now() < skip_until_) return Health::kUnreachable;
+  auto reply = conn_->command({"PING"});
+  if (!reply || reply->is_error()) {
+    failed();
+    return Health::kUnreachable;
+  }
+  return Health::kReachable;
+}
+
+}  // namespace common::cache
