@@ -8,7 +8,8 @@
 #
 #   BENCH_DURATION=10        seconds per measurement
 #   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
-#                            nginx hop pg_detail pg_list detail detail_cache list
+#                            nginx hop pg_detail pg_list detail_nocache detail
+#                            detail_cache list
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
@@ -410,8 +411,23 @@ measure() {
     if wanted hop; then BENCH_PATH=/api/v1/__no_such_route run_wrk hop "$c" get_path.lua; fi
     if wanted pg_detail; then run_pgbench pg_detail "$c" "$detail_file"; fi
     if wanted pg_list; then run_pgbench pg_list "$c" "$list_file"; fi
-    if wanted detail; then run_wrk detail "$c" product_detail.lua pg_detail; fi
-    if wanted detail_cache; then ROWS+=("detail_cache|$c|-|-|-|-|-|no cache exists yet"); fi
+    if wanted detail_nocache; then
+      # The cache-less product read: the stack's Redis stopped for the run, so
+      # every worker answers from PostgreSQL after one failed connect.
+      STATE_DIR="$STACK_DIR" "$REPO/scripts/redis.sh" stop >/dev/null 2>&1
+      run_wrk detail_nocache "$c" product_detail.lua pg_detail
+      STATE_DIR="$STACK_DIR" "$REPO/scripts/redis.sh" start >/dev/null 2>&1
+      sleep 11 # the workers' longest back-off, so the next rows use the cache again
+    fi
+    if wanted detail; then
+      # Cache on, every read a miss: each id once, after a flush.
+      flush_cache
+      BENCH_SEQ_START=$((RANDOM % MAX_PRODUCT_ID + 1)) run_wrk detail "$c" product_detail_seq.lua pg_detail
+    fi
+    if wanted detail_cache; then
+      warm_hot_products
+      run_wrk detail_cache "$c" product_detail_hot.lua hop
+    fi
     if wanted list; then run_wrk list "$c" product_list.lua pg_list; fi
     measure_carts "$c"
   done
@@ -526,6 +542,19 @@ checkout_notes() {
 # --- report -----------------------------------------------------------------
 
 # The requests/s of row NAME at CONNS, or empty.
+# The bench stack's cache: emptied (the scenario that wants misses), and the
+# products of the detail_cache scenario read once each (so that it sees hits).
+HOT_PRODUCTS=2000
+export BENCH_HOT_PRODUCTS=$HOT_PRODUCTS
+flush_cache() {
+  redis-cli -s "$STACK_DIR/run/redis.sock" FLUSHALL >/dev/null
+}
+warm_hot_products() {
+  local id
+  for ((id = 1; id <= HOT_PRODUCTS; id++)); do printf 'url = "%s/api/v1/products/%d"\noutput = /dev/null\n' "$BASE" "$id"; done |
+    curl -s --parallel --parallel-max 8 -K - >/dev/null || true
+}
+
 rps_of() {
   local row
   for row in "${ROWS[@]}"; do
@@ -543,6 +572,9 @@ ratio() {
 # The footer's explanations of the cart and checkout rows, then what the runs
 # noted (NOTES).
 footer_notes() {
+  if wanted detail || wanted detail_nocache || wanted detail_cache; then
+    printf '%s\n' "detail_nocache: random products with the stack's Redis stopped (the cache-less read). detail: the catalogue cache on but every read a miss (each product once, after a flush; target >= 0.95 x detail_nocache). detail_cache: $HOT_PRODUCTS products read once before the run, then at random: every read a hit (target >= 0.8 x hop). list runs with the cache on (random cursors: mostly misses)."
+  fi
   if wanted cart; then
     printf '%s\n' "cart: GET /api/v1/carts/me; the cart of each user holds 10 lines (10 variants, 1 unit each)."
   fi
@@ -583,6 +615,9 @@ report() {
       local vs_limit='-' vs_hop='-'
       if [[ -n $limit && $limit == pg_* ]]; then
         vs_limit="$(ratio "$rps" "$(rps_of "$limit" "$conns")") x $limit"
+        vs_hop="$(ratio "$rps" "$(rps_of hop "$conns")")"
+      elif [[ $name == detail_cache ]]; then
+        vs_limit="$(ratio "$rps" "$(rps_of hop "$conns")") x hop"
         vs_hop="$(ratio "$rps" "$(rps_of hop "$conns")")"
       elif [[ $name == hop ]]; then
         vs_limit="$(ratio "$rps" "$(rps_of nginx "$conns")") x nginx"

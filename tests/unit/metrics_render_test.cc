@@ -79,6 +79,20 @@ TEST_CASE("cache, jobs and pool families are present", "[unit][metrics]") {
   CHECK(has_line(text, "worker_pool_max_workers 8"));
 }
 
+TEST_CASE("cache lookups are summed over every slot, by result", "[unit][metrics]") {
+  sb::Scoreboard board(2);
+  sb::SlotWriter a(board.slot(0)), b(board.slot(1));
+  a.count_cache(sb::CacheResult::kHit);
+  a.count_cache(sb::CacheResult::kHit);
+  b.count_cache(sb::CacheResult::kHit);
+  b.count_cache(sb::CacheResult::kMiss);
+  a.count_cache(sb::CacheResult::kError);
+  const std::string text = server::render_metrics(board, pool_view());
+  CHECK(has_line(text, R"(cache_requests_total{result="hit"} 3)"));
+  CHECK(has_line(text, R"(cache_requests_total{result="miss"} 1)"));
+  CHECK(has_line(text, R"(cache_requests_total{result="error"} 1)"));
+}
+
 TEST_CASE("label values are escaped", "[unit][metrics]") {
   CHECK(server::escape_label(R"(a"b\c)") == R"(a\"b\\c)");
   CHECK(server::escape_label("x\ny") == "x\\ny");

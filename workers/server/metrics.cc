@@ -106,6 +106,7 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   std::map<std::tuple<std::string, std::string, int>, uint64_t> requests;  // route, method, status
   std::map<std::string, HistogramSum> routes;
   HistogramSum db;
+  std::array<uint64_t, sb::kCacheResults> cache{};
   uint64_t untracked = 0;
   for (int i = 0; i < board.capacity(); ++i) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
@@ -118,6 +119,7 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
       routes[r.route].add(r.duration);
     }
     db.add(m.db_query);
+    for (size_t r = 0; r < cache.size(); ++r) cache[r] += m.cache[r].load(kRelaxed);
     untracked += m.untracked_requests.load(kRelaxed);
   }
 
@@ -139,9 +141,14 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   family(out, "db_query_duration_seconds", "histogram",
          "Time of each database round trip (statement or command).");
   histogram(out, "db_query_duration_seconds", "", db);
-  family(out, "cache_requests_total", "counter", "Cache lookups by result (no cache configured).");
-  for (const char* result : {"hit", "miss", "error"}) {
-    sample(out, "cache_requests_total", std::string("result=\"") + result + "\"", "0");
+  family(out, "cache_requests_total", "counter",
+         "Catalogue cache lookups: hit, miss (loaded from PostgreSQL), error (Redis failed or "
+         "skipped).");
+  for (size_t r = 0; r < cache.size(); ++r) {
+    const auto result = static_cast<sb::CacheResult>(r);
+    sample(out, "cache_requests_total",
+           std::string("result=\"") + sb::cache_result_name(result) + "\"",
+           std::to_string(cache[r]));
   }
   family(out, "jobs_total", "counter", "Background jobs by queue and result (no job queue yet).");
 

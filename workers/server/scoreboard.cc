@@ -316,4 +316,20 @@ void SlotWriter::end_statement(int64_t duration_us) {
   observe(s_.metrics.db_query, duration_us);
 }
 
+void SlotWriter::count_cache(CacheResult result) {
+  bump(s_.metrics.cache[static_cast<size_t>(result)]);
+}
+
+const char* cache_result_name(CacheResult result) {
+  switch (result) {
+    case CacheResult::kHit:
+      return "hit";
+    case CacheResult::kMiss:
+      return "miss";
+    case CacheResult::kError:
+      return "error";
+  }
+  return "error";
+}
+
 }  // namespace server::scoreboard

@@ -84,11 +84,17 @@ struct RouteSeries {
   Histogram duration;
 };
 
+// The catalogue cache's answer to one lookup, as /metrics counts it.
+enum class CacheResult : uint8_t { kHit = 0, kMiss, kError };
+inline constexpr size_t kCacheResults = 3;
+const char* cache_result_name(CacheResult result);  // "hit", "miss", "error"
+
 struct SlotMetrics {
   std::array<RequestSeries, kCounterEntries> requests;
   std::array<RouteSeries, kRouteEntries> routes;
   Histogram db_query;
-  Counter untracked_requests;  // a series table was full (never expected)
+  std::array<Counter, kCacheResults> cache;  // indexed by CacheResult
+  Counter untracked_requests;                // a series table was full (never expected)
 };
 
 struct Slot {
@@ -217,6 +223,8 @@ class SlotWriter {
 
   void begin_statement(std::string_view name, std::string_view sql);
   void end_statement(int64_t duration_us);
+
+  void count_cache(CacheResult result);
 
  private:
   void write_text(char* field, size_t size, std::string_view value);
