@@ -18,6 +18,7 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j$(shell nproc)
+	scripts/docs.sh build
 
 run: build
 	scripts/stack.sh run
