@@ -8,7 +8,7 @@
 #
 #   BENCH_DURATION=10        seconds per measurement
 #   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
-#                            nginx hop pg_detail pg_list detail detail_cache list
+#                            nginx hop pg_detail pg_list detail detail_cache list list_gzip
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
@@ -413,6 +413,8 @@ measure() {
     if wanted detail; then run_wrk detail "$c" product_detail.lua pg_detail; fi
     if wanted detail_cache; then ROWS+=("detail_cache|$c|-|-|-|-|-|no cache exists yet"); fi
     if wanted list; then run_wrk list "$c" product_list.lua pg_list; fi
+    # The same pages, gzip-compressed by nginx (Accept-Encoding: gzip).
+    if wanted list_gzip; then run_wrk list_gzip "$c" product_list_gzip.lua pg_list; fi
     measure_carts "$c"
   done
   checkout_notes
