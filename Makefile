@@ -2,13 +2,17 @@
 #   make run          build and run the whole stack in the foreground (Ctrl-C stops it)
 #   make test         build, then unit + integration + end-to-end tests (ARGS="-L unit" to filter)
 #   make seed-large   add PRODUCTS generated products to the running stack's database
+#   make install      binaries, SQL, nginx files, docs and the operator's kit under
+#                     PREFIX (/usr/local), honouring DESTDIR; make uninstall removes them
 
 BUILD_DIR ?= build
 PRODUCTS ?= 100000
 ARGS ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
 export BUILD_DIR
 
-.PHONY: all deps build run up down status test bench seed-large format clean
+.PHONY: all deps build run up down status test bench seed-large format clean install uninstall
 
 all: build
 
@@ -18,6 +22,7 @@ deps:
 build: deps
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
 	cmake --build $(BUILD_DIR) -j$(shell nproc)
+	scripts/docs.sh build
 
 run: build
 	scripts/stack.sh run
@@ -44,6 +49,14 @@ seed-large: build
 	@bin="$${SERVER_BIN:-$$(ls -d $(BUILD_DIR)/workers/ecommerce-server $(BUILD_DIR)/ecommerce-server 2>/dev/null | head -n 1)}"; \
 	test -x "$$bin" || { echo "ecommerce-server not found under $(BUILD_DIR)" >&2; exit 1; }; \
 	DATABASE_URL="$${DATABASE_URL:-$$(scripts/pg.sh url)}" "$$bin" seed-large --products $(PRODUCTS)
+
+# Paths inside the units and the nginx site follow PREFIX, so it is configured first.
+install: build
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR)
+
+uninstall:
+	DESTDIR=$(DESTDIR) scripts/uninstall.sh
 
 format:
 	@command -v clang-format >/dev/null || { echo "clang-format missing: apt-get install clang-format"; exit 1; }

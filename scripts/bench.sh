@@ -9,7 +9,7 @@
 #   BENCH_DURATION=10        seconds per measurement
 #   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
 #                            nginx hop pg_detail pg_list detail_nocache detail
-#                            detail_cache list
+#                            detail_cache list list_gzip
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
@@ -429,6 +429,8 @@ measure() {
       run_wrk detail_cache "$c" product_detail_hot.lua hop
     fi
     if wanted list; then run_wrk list "$c" product_list.lua pg_list; fi
+    # The same pages, gzip-compressed by nginx (Accept-Encoding: gzip).
+    if wanted list_gzip; then run_wrk list_gzip "$c" product_list_gzip.lua pg_list; fi
     measure_carts "$c"
   done
   checkout_notes

@@ -21,7 +21,15 @@ PACKAGES=(
   # tools: load tests, compose check, HTTP probes; ss (iproute2) and pgrep
   # (procps) are used by scripts/ and missing from minimal images
   wrk docker-compose curl iproute2 procps
+  # the API description and the operator's kit, checked by `make test`:
+  # headless browser, promtool, logrotate, systemd-analyze, the SMTP sink unit's server
+  chromium prometheus logrotate systemd python3-aiosmtpd
 )
+# Node.js and npm run the API description's tools (scripts/docs.sh); a machine
+# that already has them (e.g. a newer Node.js from elsewhere) keeps its own.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 say() {
   printf '[deps] %s\n' "$*" >&2

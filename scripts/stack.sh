@@ -25,6 +25,8 @@ HTTP_BIND="${HTTP_BIND:-127.0.0.1}"
 GRACEFUL_TIMEOUT="${GRACEFUL_TIMEOUT:-30}"
 HEALTH_TIMEOUT_S="${HEALTH_TIMEOUT_S:-20}"
 NGINX_BIN="${NGINX_BIN:-nginx}"
+# What nginx serves at /openapi.json and /docs (scripts/docs.sh build).
+SITE_DIR="$(realpath -m -- "${SITE_DIR:-$BUILD_DIR/site}")"
 
 NGINX_DIR="$STATE_DIR/nginx"
 NGINX_CONF="$NGINX_DIR/nginx.conf"
@@ -201,6 +203,20 @@ remove_unix_socket() {
 
 # --- nginx -------------------------------------------------------------------------
 
+# CORS_ALLOWED_ORIGINS (exact origins, separated by spaces or commas) as nginx
+# map lines, one per origin, on stdout. Dies on anything that is not an origin:
+# no wildcard (credentials are allowed), no path, no "null".
+render_cors_origins() {
+  local origin list=${CORS_ALLOWED_ORIGINS:-}
+  local -a origins=()
+  read -r -a origins <<<"${list//,/ }"
+  for origin in "${origins[@]}"; do
+    [[ $origin =~ ^https?://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$ ]] ||
+      die "CORS_ALLOWED_ORIGINS: '$origin' is not an origin like https://shop.example.com[:port]"
+    printf '"%s" $http_origin;\n' "$origin"
+  done
+}
+
 render_nginx() {
   local rps=${RATE_LIMIT_RPS:-100} burst=${RATE_LIMIT_BURST:-200}
   local exempt=${RATE_LIMIT_LOOPBACK_EXEMPT:-1} max_body=${MAX_BODY_BYTES:-65536}
@@ -218,6 +234,12 @@ render_nginx() {
   if is_root; then user_line="user root;"; fi
 
   mkdir -p -- "$NGINX_DIR/tmp" "$NGINX_DIR/conf.d"
+  local cors_vary=""
+  render_cors_origins >"$NGINX_DIR/cors-origins.map"
+  if [[ -s $NGINX_DIR/cors-origins.map ]]; then cors_vary="Origin"; fi
+  cp -- "$REPO/nginx/response-headers.conf" "$NGINX_DIR/response-headers.conf"
+  [[ -f $SITE_DIR/openapi.json ]] ||
+    say "warning: $SITE_DIR/openapi.json is missing: /openapi.json and /docs answer 404 (run: make build)"
   sed -e "s|@USER_LINE@|$(sed_escape "$user_line")|g" \
     -e "s|@STATE_DIR@|$(sed_escape "$STATE_DIR")|g" \
     -e "s|@HTTP_BIND@|$(sed_escape "$HTTP_BIND")|g" \
@@ -229,6 +251,8 @@ render_nginx() {
     -e "s|@LIMIT_LOOPBACK@|$exempt|g" \
     -e "s|@MAX_BODY@|$max_body|g" \
     -e "s|@REQUEST_TIMEOUT@|$timeout|g" \
+    -e "s|@SITE_DIR@|$(sed_escape "$SITE_DIR")|g" \
+    -e "s|@CORS_VARY@|$cors_vary|g" \
     "$REPO/nginx/nginx.conf.template" >"$NGINX_CONF.new"
   if grep -n '@[A-Z_]*@' "$NGINX_CONF.new" >&2; then
     die "unreplaced placeholders in $NGINX_CONF.new"

@@ -6,7 +6,10 @@
 #      TEST_DATABASE_URL, MIGRATIONS_DIR
 #   2. a whole stack (own PostgreSQL, worker pool, nginx) for the end-to-end
 #      tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
-#   3. ctest --test-dir $BUILD_DIR --output-on-failure [ARGS...]
+#   3. ctest --test-dir $BUILD_DIR --output-on-failure [ARGS...]; the e2e client
+#      records every answer (E2E_RECORD_FILE)
+#   4. every recorded answer validated against docs/openapi.yaml
+#      (scripts/docs.sh validate); a mismatch fails the run
 #
 # Exits with ctest's code. TEST_KEEP=1 keeps the temporary directory (logs,
 # data) and prints where it is.
@@ -68,19 +71,41 @@ start_integration_db() {
 }
 
 start_e2e_stack() {
-  local port
+  local port cors_port
   port=$(free_port)
-  say "end-to-end stack in $tmp/e2e on port $port"
+  # A second local origin, allowed by CORS: the browser test serves its
+  # storefront page there, and the C++ CORS tests send it as Origin.
+  cors_port=$(free_port)
+  while ((cors_port == port)); do cors_port=$(free_port); done
+  export E2E_CORS_ORIGIN="http://127.0.0.1:$cors_port"
+  say "end-to-end stack in $tmp/e2e on port $port (CORS allows $E2E_CORS_ORIGIN)"
   # DATABASE_URL and REDIS_URL unset: the stack starts (and later stops) its own
   # cluster and Redis.
   # ENABLE_TEST_ROUTES: /__test/sleep and /__test/alloc, which the e2e tests use.
   if ! env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
-    ENABLE_TEST_ROUTES=1 "$REPO/scripts/stack.sh" up; then
+    ENABLE_TEST_ROUTES=1 CORS_ALLOWED_ORIGINS="$E2E_CORS_ORIGIN" "$REPO/scripts/stack.sh" up; then
     die "the end-to-end stack did not start"
   fi
   export E2E_BASE_URL="http://127.0.0.1:$port"
   export E2E_STATE_DIR="$tmp/e2e"
   export E2E_REPO="$REPO"
+  # Every answer the e2e client receives, for validate_answers.
+  export E2E_RECORD_FILE="$tmp/e2e-answers.jsonl"
+  : >"$E2E_RECORD_FILE"
+  # Where tests that write files (the browser test's screenshots) put them.
+  export E2E_OUTPUT_DIR="$tmp/e2e-output"
+  mkdir -p -- "$E2E_OUTPUT_DIR"
+}
+
+# The recorded answers against the OpenAPI document (nothing to do when no
+# end-to-end test ran, e.g. ARGS="-L unit").
+validate_answers() {
+  if [[ ! -s $E2E_RECORD_FILE ]]; then
+    say "no end-to-end answers recorded; nothing to validate against docs/openapi.yaml"
+    return 0
+  fi
+  say "validating the recorded answers against docs/openapi.yaml"
+  "$REPO/scripts/docs.sh" validate "$E2E_RECORD_FILE"
 }
 
 run_ctest() {
@@ -125,6 +150,10 @@ main() {
   local rc=0
   run_ctest "$@" || rc=$?
   say "ctest exited with $rc"
+  if ! validate_answers; then
+    say "answers do not match docs/openapi.yaml (see the mismatches above)"
+    ((rc != 0)) || rc=1
+  fi
   exit "$rc"
 }
 

@@ -4,8 +4,10 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "common/json.h"
@@ -38,6 +40,28 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
     (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
   }
   return size * n;
+}
+
+// With E2E_RECORD_FILE set, appends the answer as one JSON line (method, path,
+// status, content type and, for uncompressed JSON, the body), which
+// `scripts/docs.sh validate` checks against docs/openapi.yaml after the run.
+void record_answer(const HttpRequest& request, const HttpResponse& response) {
+  static const char* const file = std::getenv("E2E_RECORD_FILE");
+  if (!file || !*file) return;
+  Json::Value line(Json::objectValue);
+  line["method"] = request.method;
+  line["path"] = request.path;
+  line["status"] = static_cast<Json::Int64>(response.status);
+  line["content_type"] = response.header("content-type");
+  line["content_encoding"] = response.header("content-encoding");
+  if (line["content_encoding"].asString().empty() &&
+      line["content_type"].asString().find("json") != std::string::npos)
+    line["body"] = response.body;
+  const std::string text = common::json::write(line) + "\n";
+  static std::mutex mutex;
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::unique_ptr<FILE, decltype(&std::fclose)> out(std::fopen(file, "a"), &std::fclose);
+  if (out) std::fwrite(text.data(), 1, text.size(), out.get());
 }
 
 }  // namespace
@@ -85,6 +109,7 @@ HttpResponse http(const HttpRequest& request) {
   INFO(request.method << " " << url << ": " << curl_easy_strerror(rc));
   REQUIRE(rc == CURLE_OK);
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &out.status);
+  record_answer(request, out);
   return out;
 }
 
