@@ -1,4 +1,4 @@
-// End-to-end helpers for the cart and order tests (issue 4), on top of the
+// End-to-end helpers for the cart and order tests, on top of the
 // sessions of e2e_auth.h: requests as a Session with a JSON body and extra
 // headers, a thread-safe variant for racing requests, the catalogue's view of
 // a variant, variants made through the admin API, and the e2e database (for
