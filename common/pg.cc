@@ -400,13 +400,14 @@ Result Connection::exec(const Statement& statement, const Params& params) {
       if (succeeded(res.get())) return Result(res.release());
     }
     if (outside_transaction && connection_lost(res.get())) {
-      if (attempt == 1 && (!sent || statement.effect() == Effect::kRead)) {
-        log::warn("database connection lost; reconnecting to run a read again",
+      const bool repeatable = !sent || statement.effect() == Effect::kRead;
+      if (attempt == 1 && repeatable) {
+        log::warn("database connection lost; reconnecting to run the statement again",
                   {{"statement", statement.name()}, {"reason", primary_message(res.get(), conn_)}});
         reset();
         continue;
       }
-      lost_before_answer(res.get(), statement.name());
+      if (!repeatable) lost_before_answer(res.get(), statement.name());
     }
     throw_from_result(res.get(), statement.name());
   }
@@ -424,12 +425,12 @@ void Connection::command(const char* sql, Effect effect) {
     if (succeeded(res.get())) return;
     if (outside_transaction && connection_lost(res.get())) {
       if (attempt == 1 && effect == Effect::kRead) {
-        log::warn("database connection lost; reconnecting to run a command again",
+        log::warn("database connection lost; reconnecting to run the command again",
                   {{"command", first_word(sql)}, {"reason", primary_message(res.get(), conn_)}});
         reset();
         continue;
       }
-      lost_before_answer(res.get(), first_word(sql).c_str());
+      if (effect == Effect::kWrite) lost_before_answer(res.get(), first_word(sql).c_str());
     }
     throw_from_result(res.get(), first_word(sql).c_str());
   }
