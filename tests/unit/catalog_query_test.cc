@@ -101,14 +101,3 @@ TEST_CASE("title search escapes LIKE wildcards so they match literally", "[unit]
   CHECK(services::like_contains_pattern("back\\slash") == "%back\\\\slash%");
   CHECK(services::like_contains_pattern("plain") == "%plain%");
 }
-
-TEST_CASE("query booleans are true/false/1/0 only", "[unit][catalog]") {
-  CHECK(common::parse_query_bool("true") == true);
-  CHECK(common::parse_query_bool("1") == true);
-  CHECK(common::parse_query_bool("false") == false);
-  CHECK(common::parse_query_bool("0") == false);
-  for (const char* bad : {"", "yes", "no", "True", "2", "t"}) {
-    INFO(bad);
-    CHECK_FALSE(common::parse_query_bool(bad).has_value());
-  }
-}
