@@ -14,55 +14,6 @@ std::optional<std::string> Request::header(std::string_view name) const {
   return it->second;
 }
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
-std::string url_decode(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    const char c = in[i];
-    if (c == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 &&
-               hex_value(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-QueryParams QueryParams::parse(std::string_view query) {
-  QueryParams result;
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    std::string name = url_decode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1), true);
-    result.params_.emplace_back(std::move(name), std::move(value));
-  }
-  return result;
-}
-
-std::optional<std::string> QueryParams::get(std::string_view name) const {
-  for (const auto& [key, value] : params_) {
-    if (key == name) return value;
-  }
-  return std::nullopt;
-}
-
 Response Response::ok(const Json::Value& data, int status) {
   Json::Value envelope(Json::objectValue);
   envelope["success"] = true;

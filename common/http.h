@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/query_params.h"  // QueryParams, for the handlers of Request::query
+
 namespace common {
 
 struct Request {
@@ -27,20 +29,6 @@ struct Request {
   // The header value, or nullopt. `name` must be lower case.
   std::optional<std::string> header(std::string_view name) const;
 };
-
-// Query parameters, decoded ('+' is space, %XX). A repeated name keeps its first value.
-class QueryParams {
- public:
-  static QueryParams parse(std::string_view query);
-  std::optional<std::string> get(std::string_view name) const;
-  bool has(std::string_view name) const { return get(name).has_value(); }
-
- private:
-  std::vector<std::pair<std::string, std::string>> params_;
-};
-
-// Percent-decoding; '+' becomes a space when plus_is_space. Invalid escapes are kept as is.
-std::string url_decode(std::string_view in, bool plus_is_space);
 
 struct Response {
   int status = 200;

@@ -161,4 +161,12 @@ std::optional<bool> get_bool(const Json::Value& obj, const char* field, FieldErr
   return v.asBool();
 }
 
+Json::Value or_null(const std::optional<int64_t>& value) {
+  return value ? Json::Value(static_cast<Json::Int64>(*value)) : Json::Value();
+}
+
+Json::Value or_null(const std::optional<std::string>& value) {
+  return value ? Json::Value(*value) : Json::Value();
+}
+
 }  // namespace common::json

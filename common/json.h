@@ -35,6 +35,10 @@ std::optional<std::string> get_string(const Json::Value& obj, const char* field,
                                       size_t max_len, FieldErrors& errors);
 std::optional<bool> get_bool(const Json::Value& obj, const char* field, FieldErrors& errors);
 
+// The value, or JSON null for nullopt (how every optional column is rendered).
+Json::Value or_null(const std::optional<int64_t>& value);
+Json::Value or_null(const std::optional<std::string>& value);
+
 // Number of code points, or nullopt when `s` is not valid UTF-8.
 std::optional<size_t> utf8_length(std::string_view s);
 

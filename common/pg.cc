@@ -1,5 +1,7 @@
 #include "common/pg.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -146,7 +148,8 @@ void set_hooks(const Hooks& hooks) { g_hooks = hooks; }
 
 // --- Statement --------------------------------------------------------------
 
-Statement::Statement(const char* name, const char* sql) : name_(name), sql_(sql) {
+Statement::Statement(const char* name, Role role, Effect effect, const char* sql)
+    : name_(name), role_(role), effect_(effect), sql_(sql) {
   auto& statements = mutable_registry();
   for (const Statement* other : statements) {
     if (std::string_view(other->name_) == name) {
@@ -199,16 +202,36 @@ int Result::affected() const {
 }
 
 std::string_view Result::text(int row, int col) const {
+  check_cell(row, col);
   return std::string_view(PQgetvalue(res_.get(), row, col),
                           static_cast<size_t>(PQgetlength(res_.get(), row, col)));
+}
+
+void Result::misuse(int row, int col, const char* problem) const {
+  throw DbError(DbErrorKind::kMisuse, "", "",
+                "column " + std::to_string(col) + " of row " + std::to_string(row) + " " + problem);
+}
+
+void Result::check_cell(int row, int col) const {
+  if (row < 0 || row >= rows() || col < 0 || col >= PQnfields(res_.get())) {
+    misuse(row, col, "is out of range");
+  }
+}
+
+bool Result::is_null(int row, int col) const {
+  check_cell(row, col);
+  return PQgetisnull(res_.get(), row, col) != 0;
+}
+
+std::optional<std::string> Result::opt_str(int row, int col) const {
+  if (is_null(row, col)) return std::nullopt;
+  return str(row, col);
 }
 
 int64_t Result::int64(int row, int col) const {
   int64_t value = 0;
   if (is_null(row, col) || !parse_integer(text(row, col), value)) {
-    throw AppError(
-        ErrorCode::kInternal, "internal error", Json::Value(),
-        "column " + std::to_string(col) + " of row " + std::to_string(row) + " is not an integer");
+    misuse(row, col, "is not an integer");
   }
   return value;
 }
@@ -222,9 +245,7 @@ bool Result::boolean(int row, int col) const {
   const std::string_view v = is_null(row, col) ? std::string_view() : text(row, col);
   if (v == "t") return true;
   if (v == "f") return false;
-  throw AppError(
-      ErrorCode::kInternal, "internal error", Json::Value(),
-      "column " + std::to_string(col) + " of row " + std::to_string(row) + " is not a boolean");
+  misuse(row, col, "is not a boolean");
 }
 
 // --- Connection -------------------------------------------------------------
@@ -248,7 +269,37 @@ bool Connection::in_transaction() const {
   return status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN;
 }
 
+void Connection::drop_if_closed_while_idle() {
+  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) return;
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) return;
+  // An idle session has nothing to say; readable input is the server's
+  // goodbye (an error, then the end of the stream). Reading it lets libpq see
+  // the connection close, so that nothing is sent on a dead connection.
+  for (int reads = 0; reads < 4; ++reads) {
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return;
+    if (PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) break;
+  }
+  if (PQstatus(conn_) == CONNECTION_OK) return;
+  log::warn("database connection closed while idle", {{"reason", trimmed(PQerrorMessage(conn_))}});
+  reset();
+}
+
+bool Connection::connection_lost(const PGresult* res) const {
+  return PQstatus(conn_) != CONNECTION_OK ||
+         classify_sqlstate(field(res, PG_DIAG_SQLSTATE)) == DbErrorKind::kConnection;
+}
+
+void Connection::reconnect_quietly() {
+  try {
+    ensure_connected();
+  } catch (const DbError&) {
+    // Already logged; the next call tries again after the backoff.
+  }
+}
+
 void Connection::ensure_connected() {
+  drop_if_closed_while_idle();
   if (connected()) return;
   if (conn_ != nullptr) {
     log::warn("database connection closed", {{"reason", trimmed(PQerrorMessage(conn_))}});
@@ -272,7 +323,7 @@ void Connection::connect_now() {
   // the connection string (libpq keeps the last value of a repeated keyword).
   const char* keywords[] = {"dbname", "connect_timeout", "options", "application_name", nullptr};
   const char* values[] = {options_.conninfo.c_str(), connect_timeout.c_str(),
-                          session_options.c_str(), "ecommerce-server", nullptr};
+                          session_options.c_str(), options_.application_name.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
     const std::string reason = conn ? trimmed(PQerrorMessage(conn)) : "out of memory";
@@ -295,6 +346,7 @@ void Connection::connect_now() {
 
   if (!options_.prepare_on_connect) return;
   for (const Statement* statement : Statement::registry()) {
+    if (!options_.roles.contains(statement->role())) continue;
     ResultPtr res(PQprepare(conn_, statement->name(), statement->sql(), 0, nullptr), &PQclear);
     if (!succeeded(res.get())) {
       if (PQstatus(conn_) != CONNECTION_OK) throw_from_result(res.get(), statement->name());
@@ -322,13 +374,19 @@ void Connection::throw_from_result(const PGresult* res, const char* what) {
 }
 
 Result Connection::exec(const Statement& statement, const Params& params) {
+  if (!options_.roles.contains(statement.role())) {
+    throw DbError(DbErrorKind::kMisuse, "", "",
+                  std::string("statement ") + statement.name() +
+                      " is not of a role this connection was opened for");
+  }
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
 
   for (int attempt = 1;; ++attempt) {
     ensure_connected();
-    const bool may_retry = attempt == 1 && !in_transaction();
+    const bool outside_transaction = !in_transaction();
+    bool sent = false;  // a failed PQprepare means the statement itself never left
     ResultPtr res(nullptr, &PQclear);
     if (!prepared_.contains(&statement)) {
       res.reset(PQprepare(conn_, statement.name(), statement.sql(), 0, nullptr));
@@ -336,38 +394,71 @@ Result Connection::exec(const Statement& statement, const Params& params) {
     }
     if (prepared_.contains(&statement)) {
       const StatementScope scope(statement.name(), statement.sql());
+      sent = true;
       res.reset(PQexecPrepared(conn_, statement.name(), static_cast<int>(values.size()),
                                values.data(), nullptr, nullptr, 0));
       if (succeeded(res.get())) return Result(res.release());
     }
-    if (may_retry && PQstatus(conn_) != CONNECTION_OK) {
-      log::warn("database connection lost; reconnecting",
-                {{"reason", primary_message(res.get(), conn_)}});
-      reset();
-      continue;
+    if (outside_transaction && connection_lost(res.get())) {
+      const bool repeatable = !sent || statement.effect() == Effect::kRead;
+      if (attempt == 1 && repeatable) {
+        log::warn("database connection lost; reconnecting to run the statement again",
+                  {{"statement", statement.name()}, {"reason", primary_message(res.get(), conn_)}});
+        reset();
+        continue;
+      }
+      if (!repeatable) lost_before_answer(res.get(), statement.name());
     }
     throw_from_result(res.get(), statement.name());
   }
 }
 
-void Connection::command(const char* sql) {
+void Connection::command(const char* sql, Effect effect) {
   for (int attempt = 1;; ++attempt) {
     ensure_connected();
-    const bool may_retry = attempt == 1 && !in_transaction();
+    const bool outside_transaction = !in_transaction();
     ResultPtr res(nullptr, &PQclear);
     {
       const StatementScope scope("command", sql);
       res.reset(PQexec(conn_, sql));
     }
     if (succeeded(res.get())) return;
-    if (may_retry && PQstatus(conn_) != CONNECTION_OK) {
-      log::warn("database connection lost; reconnecting",
-                {{"reason", primary_message(res.get(), conn_)}});
-      reset();
-      continue;
+    if (outside_transaction && connection_lost(res.get())) {
+      if (attempt == 1 && effect == Effect::kRead) {
+        log::warn("database connection lost; reconnecting to run the command again",
+                  {{"command", first_word(sql)}, {"reason", primary_message(res.get(), conn_)}});
+        reset();
+        continue;
+      }
+      if (effect == Effect::kWrite) lost_before_answer(res.get(), first_word(sql).c_str());
     }
     throw_from_result(res.get(), first_word(sql).c_str());
   }
 }
+
+void Connection::lost_before_answer(const PGresult* res, const char* what) {
+  const std::string reason = primary_message(res, conn_);
+  log::warn("database connection lost before a write was answered; not sending it again",
+            {{"statement", what}, {"reason", reason}});
+  reset();
+  reconnect_quietly();
+  throw DbError(DbErrorKind::kConnection, field(res, PG_DIAG_SQLSTATE), "",
+                std::string(what) + ": connection lost before the answer (" + reason +
+                    "); not sent again, it may have been applied");
+}
+
+namespace detail {
+
+void rollback_after_failure(Connection& conn) noexcept {
+  if (!conn.connected() || !conn.in_transaction()) return;
+  try {
+    conn.command("ROLLBACK", Effect::kWrite);
+  } catch (const std::exception& e) {
+    log::error("ROLLBACK failed; dropping the connection", {{"detail", e.what()}});
+    conn.reset();
+  }
+}
+
+}  // namespace detail
 
 }  // namespace common::pg

@@ -2,7 +2,8 @@
 // and kept for the process's life. Every statement is a named constant,
 // prepared once per connection; parameters always travel apart from the text.
 //
-//   const pg::Statement kCategoryList{"catalog.category_list",
+//   const pg::Statement kCategoryList{"catalog.category_list", pg::Role::kService,
+//                                     pg::Effect::kRead,
 //                                     "SELECT id, name FROM categories ORDER BY name"};
 //   pg::Result r = db.exec(kCategoryList, {});
 //
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -25,20 +27,68 @@
 
 namespace common::pg {
 
-// A named SQL statement. Constructing one at namespace scope registers it, and
-// every Connection prepares all registered statements right after connecting.
+// Which process runs a statement. Each process opens its connections for the
+// roles it plays and prepares (and may run) only the statements of those
+// roles: a worker never prepares what `migrate` runs, and running a statement
+// of another role is a bug that exec() reports as DbErrorKind::kMisuse.
+enum class Role : unsigned {
+  kService = 1u << 0,     // the repositories: what requests (and `user create`) run
+  kMigrate = 1u << 1,     // `ecommerce-server migrate`
+  kSeed = 1u << 2,        // `seed` and `seed-large`
+  kPoolAdmin = 1u << 3,   // the master's short-lived connections (db_admin)
+  kTestRoutes = 1u << 4,  // the /__test/* routes, only when ENABLE_TEST_ROUTES=1
+  kTest = 1u << 5,        // the test suites' own statements
+};
+
+// A set of roles, e.g. Roles{Role::kSeed, Role::kService}.
+class Roles {
+ public:
+  constexpr Roles() = default;  // none
+  constexpr Roles(std::initializer_list<Role> roles) {
+    for (const Role role : roles) bits_ |= static_cast<unsigned>(role);
+  }
+  static constexpr Roles all() {
+    Roles every;
+    every.bits_ = ~0u;
+    return every;
+  }
+  constexpr bool contains(Role role) const { return (bits_ & static_cast<unsigned>(role)) != 0; }
+
+ private:
+  unsigned bits_ = 0;
+};
+
+// What running a statement does, which decides whether a statement whose
+// connection was lost on the way may be sent again.
+enum class Effect {
+  // Changes nothing that outlives the session (a SELECT without side effects,
+  // BEGIN): running it twice is the same as once, so it is re-run on a new
+  // connection when the old one was lost before the answer came.
+  kRead,
+  // Anything else. Never sent twice: when the connection is lost before the
+  // answer, nobody knows whether it was applied, and the caller gets
+  // DbErrorKind::kConnection (503 UNAVAILABLE) instead of a second attempt.
+  kWrite,
+};
+
+// A named SQL statement. Constructing one at namespace scope registers it;
+// a Connection prepares the registered statements of its roles right after
+// connecting (or on first use, see ConnectionOptions::prepare_on_connect).
 // Names must be unique (a duplicate aborts the program at start-up); the
-// convention is "<area>.<what>". A Statement registered after a Connection
-// connected (a function-local static) is prepared on its first use.
+// convention is "<area>.<what>".
 class Statement {
  public:
-  Statement(const char* name, const char* sql);
+  Statement(const char* name, Role role, Effect effect, const char* sql);
   const char* name() const { return name_; }
   const char* sql() const { return sql_; }
+  Role role() const { return role_; }
+  Effect effect() const { return effect_; }
   static const std::vector<const Statement*>& registry();
 
  private:
   const char* name_;
+  Role role_;
+  Effect effect_;
   const char* sql_;
 };
 
@@ -51,6 +101,10 @@ enum class DbErrorKind {
   kRetryable,            // 40001 serialization_failure, 40P01 deadlock_detected
   kQueryCanceled,        // 57014 (statement_timeout or PQcancel)
   kConnection,           // class 08, 57P01..57P03, or the connection is gone
+  // The program used this layer wrongly, no SQLSTATE: a column read as a type
+  // it does not hold, a row or column out of range, a statement of a role the
+  // connection was not opened for.
+  kMisuse,
   kOther,
 };
 
@@ -79,20 +133,27 @@ class DbError : public std::runtime_error {
 // else -> 500 INTERNAL_ERROR. SQL text and server messages go to log_detail.
 AppError to_app_error(const DbError& error);
 
-// Owns one PGresult.
+// Owns one PGresult. The accessors throw DbError(kMisuse) for a row or column
+// out of range and for a value that is not of the type asked for (a NULL
+// included, except where nullopt stands for it): a mismatch between the SQL
+// and the code reading it.
 class Result {
  public:
   explicit Result(PGresult* res) : res_(res, &PQclear) {}
   int rows() const { return PQntuples(res_.get()); }
-  int affected() const;  // PQcmdTuples
-  bool is_null(int row, int col) const { return PQgetisnull(res_.get(), row, col) != 0; }
-  std::string_view text(int row, int col) const;
+  int affected() const;  // PQcmdTuples; 0 for a command that reports none
+  bool is_null(int row, int col) const;
+  std::string_view text(int row, int col) const;  // "" for NULL
   std::string str(int row, int col) const { return std::string(text(row, col)); }
-  int64_t int64(int row, int col) const;  // throws AppError(kInternal) on a non-integer
+  std::optional<std::string> opt_str(int row, int col) const;
+  int64_t int64(int row, int col) const;
   std::optional<int64_t> opt_int64(int row, int col) const;
   bool boolean(int row, int col) const;  // 't' / 'f'
 
  private:
+  void check_cell(int row, int col) const;
+  [[noreturn]] void misuse(int row, int col, const char* problem) const;
+
   std::unique_ptr<PGresult, decltype(&PQclear)> res_;
 };
 
@@ -100,14 +161,17 @@ using Param = std::optional<std::string>;  // nullopt is SQL NULL
 using Params = std::vector<Param>;
 
 struct ConnectionOptions {
-  std::string conninfo;                         // DATABASE_URL
-  int connect_timeout_s = 3;                    // libpq connect_timeout
-  int statement_timeout_ms = 10000;             // server-side statement_timeout; 0 = none
-  std::chrono::milliseconds min_backoff{100};   // after a failed connect attempt
-  std::chrono::milliseconds max_backoff{5000};  // doubling up to this
-  // true: every registered Statement is prepared right after connecting, so a
-  // broken statement fails at start-up. false: each is prepared on first use
-  // (the CLI tools, which run before the schema exists).
+  std::string conninfo;                               // DATABASE_URL
+  int connect_timeout_s = 3;                          // libpq connect_timeout
+  int statement_timeout_ms = 10000;                   // server-side statement_timeout; 0 = none
+  std::chrono::milliseconds min_backoff{100};         // after a failed connect attempt
+  std::chrono::milliseconds max_backoff{5000};        // doubling up to this
+  std::string application_name = "ecommerce-server";  // shown in pg_stat_activity
+  // The statements this connection prepares and runs (see Role).
+  Roles roles{Role::kService};
+  // true: the registered statements of `roles` are prepared right after
+  // connecting, so a broken statement fails at start-up. false: each is
+  // prepared on first use (the CLI tools, which run before the schema exists).
   bool prepare_on_connect = true;
 };
 
@@ -119,30 +183,47 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Connects (and prepares every registered Statement) unless already
-  // connected. Sessions run with TimeZone=UTC. While the backoff after a failed
-  // attempt has not run out, fails at once without trying. Throws
-  // DbError(kConnection) on failure.
+  // Connects (and prepares the registered statements of its roles) unless
+  // already connected. Outside a transaction, a connection the server closed
+  // while it was idle (a restart, pg_terminate_backend) is noticed here and
+  // replaced before anything is sent on it. Sessions run with TimeZone=UTC.
+  // While the backoff after a failed attempt has not run out, fails at once
+  // without trying. Throws DbError(kConnection) on failure.
   void ensure_connected();
   bool connected() const;
   // Drops the connection (the next call reconnects).
   void reset();
 
-  // Runs a prepared statement (parameters in text format). Outside a
-  // transaction, a connection found dead is re-established and the statement
-  // retried once. Throws DbError; its message names the statement and carries
-  // the server's primary message, never a parameter's value.
+  // Runs a prepared statement (parameters in text format). When the
+  // connection is lost before the answer, outside a transaction: a kRead
+  // statement is re-run once on a new connection; a kWrite statement is not
+  // sent again (it may have been applied) and the call throws
+  // DbError(kConnection) once a new connection is made (or could not be).
+  // Throws DbError; its message names the statement and carries the server's
+  // primary message, never a parameter's value. A statement of a role this
+  // connection was not opened for is DbError(kMisuse), before anything is sent.
   [[nodiscard]] Result exec(const Statement& statement, const Params& params);
   // Runs a fixed command without parameters (BEGIN, COMMIT, ROLLBACK, SET ...)
   // through the simple-query protocol, so `sql` may hold several statements.
-  // Reconnects and retries like exec(). Throws DbError.
-  void command(const char* sql);
+  // `effect` says whether it may be re-run after a lost connection, as for
+  // exec(). Throws DbError.
+  void command(const char* sql, Effect effect);
   bool in_transaction() const;
 
   PGconn* raw() { return conn_; }
 
  private:
   void connect_now();
+  // Outside a transaction: drops a connection the server has closed.
+  void drop_if_closed_while_idle();
+  // True when `res` (the failed answer of a round trip) says the session is
+  // gone: libpq lost the connection, or the server ended it (57P01..57P03).
+  bool connection_lost(const PGresult* res) const;
+  // After a lost connection: a new one now, so the next request finds it.
+  void reconnect_quietly();
+  // A kWrite whose connection was lost before the answer: reconnects, then
+  // throws DbError(kConnection) without sending it again.
+  [[noreturn]] void lost_before_answer(const PGresult* res, const char* what);
   [[noreturn]] void throw_from_result(const PGresult* res, const char* what);
 
   ConnectionOptions options_;
@@ -170,7 +251,9 @@ void set_hooks(const Hooks& hooks);
 
 // Runs fn(conn) between BEGIN and COMMIT, rolling back on any exception.
 // Serialization failures and deadlocks (kRetryable) re-run fn up to `attempts`
-// times in total; after that the DbError propagates.
+// times in total; after that the DbError propagates. The exception that
+// ended fn always propagates: a ROLLBACK that fails as well is logged and the
+// connection dropped (the next call reconnects), never thrown in its place.
 template <class Fn>
 auto transaction(Connection& conn, Fn&& fn, int attempts = 3) -> decltype(fn(conn));
 

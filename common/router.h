@@ -6,17 +6,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/http.h"
+#include "common/request_context.h"
 
 namespace common {
 
 enum class Access { kPublic, kUser, kAdmin, kLoopback };
 
-struct RouteContext;  // defined by the application (workers/server/context.h)
 using Handler = std::function<Response(const Request&, RouteContext&)>;
 
 struct Route {

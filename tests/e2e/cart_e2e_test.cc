@@ -164,9 +164,7 @@ TEST_CASE("concurrent adds to one line over HTTP lose nothing", "[e2e][cart][con
   REQUIRE(cart["items"].size() == 1);
   CHECK(cart["items"][0]["quantity"] == 2 * kClients);
 
-  common::pg::ConnectionOptions options;
-  options.conninfo = test_support::e2e_database_url();
-  common::pg::Connection db(options);
+  common::pg::Connection db(test_support::e2e_db_options());
   test_support::require_stock_invariants(db);
 }
 

@@ -63,9 +63,7 @@ Json::Value place_order(const Session& user, int64_t variant_id, int64_t quantit
 }
 
 void require_invariants() {
-  common::pg::ConnectionOptions options;
-  options.conninfo = test_support::e2e_database_url();
-  common::pg::Connection db(options);
+  common::pg::Connection db(test_support::e2e_db_options());
   test_support::require_stock_invariants(db);
 }
 

@@ -24,13 +24,13 @@ namespace pg = common::pg;
 using test_support::run_sql;
 using test_support::TemporaryDatabase;
 
-const pg::Statement kRecorded{"test.migrations.recorded", R"SQL(
+const pg::Statement kRecorded{"test.migrations.recorded", pg::Role::kTest, pg::Effect::kRead, R"SQL(
 SELECT version, name, checksum, applied_at::text FROM schema_migrations ORDER BY version
 )SQL"};
 // An independent SHA-256 (the server's) of a file's text.
-const pg::Statement kSha256{"test.migrations.sha256",
+const pg::Statement kSha256{"test.migrations.sha256", pg::Role::kTest, pg::Effect::kRead,
                             "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')"};
-const pg::Statement kTableExists{"test.migrations.table_exists",
+const pg::Statement kTableExists{"test.migrations.table_exists", pg::Role::kTest, pg::Effect::kRead,
                                  "SELECT to_regclass($1) IS NOT NULL"};
 
 // What a command wrote to stdout and stderr, and its exit code.

@@ -2,14 +2,18 @@
 // mapping, transactions, reconnects and timeouts.
 #include "common/pg.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "common/error.h"
 #include "tests/support/db.h"
 #include "tests/support/factories.h"
+#include "workers/server/worker.h"
 
 namespace {
 
@@ -22,15 +26,23 @@ using test_support::migrated_connection;
 using test_support::run_sql;
 using test_support::truncate_all;
 
-const pg::Statement kBackendPid{"test.pg.backend_pid", "SELECT pg_backend_pid()"};
-const pg::Statement kTerminate{"test.pg.terminate",
+const pg::Statement kBackendPid{"test.pg.backend_pid", pg::Role::kTest, pg::Effect::kRead,
+                                "SELECT pg_backend_pid()"};
+const pg::Statement kTerminate{"test.pg.terminate", pg::Role::kTest, pg::Effect::kWrite,
                                "SELECT pg_terminate_backend($1::integer, 5000)"};
-const pg::Statement kSleep{"test.pg.sleep", "SELECT pg_sleep($1::float8)"};
-const pg::Statement kCategoryCount{"test.pg.category_count",
+const pg::Statement kSleep{"test.pg.sleep", pg::Role::kTest, pg::Effect::kRead,
+                           "SELECT pg_sleep($1::float8)"};
+const pg::Statement kCategoryCount{"test.pg.category_count", pg::Role::kTest, pg::Effect::kRead,
                                    "SELECT count(*) FROM categories WHERE name = $1"};
-const pg::Statement kFailFirst{"test.pg.fail_first",
+const pg::Statement kFailFirst{"test.pg.fail_first", pg::Role::kTest, pg::Effect::kWrite,
                                "SELECT test_fail_first($1::regclass, $2::bigint, $3)"};
-const pg::Statement kSelectOne{"test.pg.select_one", "SELECT 1"};
+// Statements that are still running when the test terminates their backend.
+const pg::Statement kSlowInsert{"test.pg.slow_insert", pg::Role::kTest, pg::Effect::kWrite,
+                                "INSERT INTO categories (name) SELECT $1 FROM pg_sleep(1)"};
+const pg::Statement kSlowBackendPid{"test.pg.slow_backend_pid", pg::Role::kTest, pg::Effect::kRead,
+                                    "SELECT pg_backend_pid() FROM pg_sleep(1)"};
+const pg::Statement kSelectOne{"test.pg.select_one", pg::Role::kTest, pg::Effect::kRead,
+                               "SELECT 1"};
 
 // The DbError `fn` throws; FAILs when it throws none.
 template <class Fn>
@@ -53,6 +65,15 @@ int64_t backend_pid(pg::Connection& db) { return db.exec(kBackendPid, {}).int64(
 void terminate_backend(int64_t pid) {
   pg::Connection other = migrated_connection();
   REQUIRE(other.exec(kTerminate, {std::to_string(pid)}).boolean(0, 0));
+}
+
+// Terminates backend `pid` from another thread after `delay`, while this one
+// waits in a statement; join() before looking at the result.
+std::thread terminate_later(int64_t pid, std::chrono::milliseconds delay) {
+  return std::thread([pid, delay] {
+    std::this_thread::sleep_for(delay);
+    terminate_backend(pid);
+  });
 }
 
 // A fresh counter for test_fail_first.
@@ -311,4 +332,101 @@ TEST_CASE("a failed connect backs off before trying again", "[integration][pg]")
   db.reset();
   CHECK_FALSE(db.connected());
   run_sql(admin, "DROP DATABASE " + scratch.name() + "_later WITH (FORCE)");
+}
+
+TEST_CASE("a write whose connection is lost before the answer is not sent again",
+          "[integration][pg]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const int64_t before = backend_pid(db);
+  std::thread killer = terminate_later(before, std::chrono::milliseconds(300));
+  const pg::DbError e = db_error_of([&] { (void)db.exec(kSlowInsert, {"Sent Once"}); });
+  killer.join();
+  CHECK(e.kind() == pg::DbErrorKind::kConnection);
+  CHECK(pg::to_app_error(e).code() == ErrorCode::kUnavailable);
+  CHECK(std::string(e.what()).find("not sent again") != std::string::npos);
+  // Reconnected for the next request, and the insert was never sent a second time.
+  CHECK(db.connected());
+  CHECK(backend_pid(db) != before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  CHECK(category_count(db, "Sent Once") == 0);
+}
+
+TEST_CASE("a read whose connection is lost before the answer is re-run transparently",
+          "[integration][pg]") {
+  pg::Connection db = migrated_connection();
+  const int64_t before = backend_pid(db);
+  std::thread killer = terminate_later(before, std::chrono::milliseconds(300));
+  const int64_t answered_by = db.exec(kSlowBackendPid, {}).int64(0, 0);
+  killer.join();
+  CHECK(answered_by != before);
+  CHECK(db.connected());
+}
+
+TEST_CASE("a write after the backend ended while idle goes once to a new connection",
+          "[integration][pg]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const int64_t before = backend_pid(db);
+  terminate_backend(before);
+  // The closed session is noticed before anything is sent on it.
+  make_category(db, {.name = "After Restart"});
+  CHECK(category_count(db, "After Restart") == 1);
+  CHECK(backend_pid(db) != before);
+}
+
+TEST_CASE("a failing ROLLBACK never hides the error that caused it", "[integration][pg]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const int64_t pid = backend_pid(db);
+  try {
+    pg::transaction(db, [&](pg::Connection& c) {
+      make_category(c, {.name = "Never Committed"});
+      terminate_backend(pid);  // the ROLLBACK after the throw below fails
+      throw common::AppError(ErrorCode::kCartEmpty, "the cart is empty");
+    });
+    FAIL("the transaction's error did not propagate");
+  } catch (const common::AppError& e) {
+    CHECK(e.code() == ErrorCode::kCartEmpty);
+  }
+  // The connection whose ROLLBACK failed is dropped; the next call reconnects.
+  CHECK_FALSE(db.connected());
+  CHECK(category_count(db, "Never Committed") == 0);
+}
+
+TEST_CASE("a worker's connection prepares its role's statements and none of the CLI's",
+          "[integration][pg]") {
+  (void)test_support::migrated_options();  // the schema is in place
+  const common::Config config = test_support::test_config();
+  pg::Connection db(server::worker_db_options(config));
+  db.ensure_connected();
+  const pg::Result r = run_sql(db, "SELECT name FROM pg_prepared_statements ORDER BY name");
+  std::vector<std::string> names;
+  for (int i = 0; i < r.rows(); ++i) names.push_back(r.str(i, 0));
+  INFO("prepared: " << names.size());
+  CHECK(std::find(names.begin(), names.end(), "catalog.list_products") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "health.ping") != names.end());
+  for (const std::string& name : names) {
+    INFO(name);
+    CHECK_FALSE(name.starts_with("migrate."));
+    CHECK_FALSE(name.starts_with("seed"));
+    CHECK_FALSE(name.starts_with("pool_admin."));
+    CHECK_FALSE(name.starts_with("test."));
+  }
+  // A statement of another role is refused before anything is sent.
+  const pg::DbError e = db_error_of([&] { (void)db.exec(kSelectOne, {}); });
+  CHECK(e.kind() == pg::DbErrorKind::kMisuse);
+  CHECK(pg::to_app_error(e).code() == ErrorCode::kInternal);
+}
+
+TEST_CASE("reading a column as the wrong type is the pg layer's error, not the API's",
+          "[integration][pg]") {
+  pg::Connection db = migrated_connection();
+  const pg::Result r = run_sql(db, "SELECT 'seven', NULL::bigint, 'maybe'");
+  CHECK(db_error_of([&] { (void)r.int64(0, 0); }).kind() == pg::DbErrorKind::kMisuse);
+  CHECK(db_error_of([&] { (void)r.int64(0, 1); }).kind() == pg::DbErrorKind::kMisuse);
+  CHECK_FALSE(r.opt_int64(0, 1).has_value());
+  CHECK(db_error_of([&] { (void)r.boolean(0, 2); }).kind() == pg::DbErrorKind::kMisuse);
+  CHECK(db_error_of([&] { (void)r.text(1, 0); }).kind() == pg::DbErrorKind::kMisuse);
+  CHECK(db_error_of([&] { (void)r.text(0, 3); }).kind() == pg::DbErrorKind::kMisuse);
 }

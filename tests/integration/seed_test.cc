@@ -15,7 +15,8 @@ using test_support::run_sql;
 using test_support::test_config;
 using test_support::truncate_all;
 
-const pg::Statement kVariantBySku{"test.seed.variant_by_sku", R"SQL(
+const pg::Statement kVariantBySku{"test.seed.variant_by_sku", pg::Role::kTest, pg::Effect::kRead,
+                                  R"SQL(
 SELECT v.price_cents, v.attributes = $2::jsonb, i.available, i.reserved, p.sku, c.name
 FROM product_variants v
 JOIN inventory i ON i.variant_id = v.id
@@ -24,14 +25,15 @@ LEFT JOIN categories c ON c.id = p.category_id
 WHERE v.sku = $1
 )SQL"};
 
-const pg::Statement kOrdersOf{"test.seed.orders_of", R"SQL(
+const pg::Statement kOrdersOf{"test.seed.orders_of", pg::Role::kTest, pg::Effect::kRead, R"SQL(
 SELECT o.id, o.status, o.total_cents, o.currency,
        (SELECT count(*) FROM order_items oi WHERE oi.order_id = o.id)
 FROM orders o JOIN users u ON u.id = o.user_id
 WHERE u.email = $1
 )SQL"};
 
-const pg::Statement kGeneratedProducts{"test.seed.generated_products", R"SQL(
+const pg::Statement kGeneratedProducts{"test.seed.generated_products", pg::Role::kTest,
+                                       pg::Effect::kRead, R"SQL(
 SELECT count(*),
        count(*) FILTER (WHERE variants NOT BETWEEN 3 AND 5),
        count(*) FILTER (WHERE category_id IS NULL)
@@ -43,7 +45,8 @@ FROM (
 ) per_product
 )SQL"};
 
-const pg::Statement kGeneratedVariants{"test.seed.generated_variants", R"SQL(
+const pg::Statement kGeneratedVariants{"test.seed.generated_variants", pg::Role::kTest,
+                                       pg::Effect::kRead, R"SQL(
 SELECT count(*),
        count(*) FILTER (WHERE i.variant_id IS NULL),
        min(i.available), max(i.available), min(v.price_cents), max(v.price_cents),

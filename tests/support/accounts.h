@@ -1,4 +1,4 @@
-// What the accounts integration tests share (issue 3).
+// What the accounts integration tests share.
 #pragma once
 
 #include "common/config.h"

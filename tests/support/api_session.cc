@@ -157,4 +157,11 @@ std::string e2e_database_url() {
   return url;
 }
 
+common::pg::ConnectionOptions e2e_db_options() {
+  common::pg::ConnectionOptions options;
+  options.conninfo = e2e_database_url();
+  options.roles = common::pg::Roles{common::pg::Role::kService, common::pg::Role::kTest};
+  return options;
+}
+
 }  // namespace test_support

@@ -1,4 +1,4 @@
-// End-to-end helpers for the cart and order tests (issue 4), on top of the
+// End-to-end helpers for the cart and order tests, on top of the
 // sessions of e2e_auth.h: requests as a Session with a JSON body and extra
 // headers, a thread-safe variant for racing requests, the catalogue's view of
 // a variant, variants made through the admin API, and the e2e database (for
@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/pg.h"
 #include "tests/support/e2e_auth.h"
 #include "tests/support/http_client.h"
 
@@ -47,5 +48,9 @@ CreatedVariant api_make_variant(const Session& admin, int64_t stock, int64_t pri
 // The connection string of the e2e stack's local PostgreSQL (what
 // `STATE_DIR=$E2E_STATE_DIR $E2E_REPO/scripts/pg.sh url` prints); REQUIREs it.
 std::string e2e_database_url();
+
+// Options for a connection to that database that may run the tests' own
+// statements (the stock invariants) as well as the service's.
+common::pg::ConnectionOptions e2e_db_options();
 
 }  // namespace test_support

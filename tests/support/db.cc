@@ -60,7 +60,7 @@ void prepare_database() {
   const int rc = cli::migrate(test_config(), {});
   if (rc != 0) FAIL("cli::migrate failed with exit code " << rc << " (see stderr)");
   pg::Connection conn(unprepared_options(database_url()));
-  conn.command(kInstallHelpers);
+  conn.command(kInstallHelpers, pg::Effect::kWrite);
   done = true;
 }
 
@@ -116,6 +116,7 @@ std::string with_dbname(const std::string& conninfo, const std::string& dbname) 
 pg::ConnectionOptions unprepared_options(const std::string& conninfo) {
   pg::ConnectionOptions options;
   options.conninfo = conninfo;
+  options.roles = pg::Roles::all();
   options.prepare_on_connect = false;
   return options;
 }
@@ -124,12 +125,13 @@ pg::ConnectionOptions migrated_options() {
   prepare_database();
   pg::ConnectionOptions options;
   options.conninfo = database_url();
+  options.roles = pg::Roles::all();
   return options;
 }
 
 pg::Connection migrated_connection() { return pg::Connection(migrated_options()); }
 
-void truncate_all(pg::Connection& conn) { conn.command(kTruncateAll); }
+void truncate_all(pg::Connection& conn) { conn.command(kTruncateAll, pg::Effect::kWrite); }
 
 pg::Result run_sql(pg::Connection& conn, const std::string& sql) {
   conn.ensure_connected();

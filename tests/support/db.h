@@ -29,13 +29,14 @@ common::Config test_config();
 // as a key=value connection string.
 std::string with_dbname(const std::string& conninfo, const std::string& dbname);
 
-// Options for a connection that prepares nothing until used: for databases
+// Options for a connection of every role that prepares nothing until used: for databases
 // that may not have the schema (a TemporaryDatabase before migrating).
 common::pg::ConnectionOptions unprepared_options(const std::string& conninfo);
 
 // A connection to TEST_DATABASE_URL on which every migration has been applied
 // (by cli::migrate, once per process) and the test helpers below exist. It
-// connects on first use and then prepares every registered Statement, so a
+// is of every pg::Role, connects on first use and then prepares every
+// registered Statement, so a
 // statement whose SQL does not fit the schema fails the test.
 //
 // Test helper in that database:

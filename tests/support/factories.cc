@@ -4,22 +4,24 @@
 
 #include <atomic>
 
+#include "common/pg_params.h"
+
 namespace test_support {
 
 namespace pg = common::pg;
 
 namespace {
 
-const pg::Statement kMakeCategory{"test.make_category",
+const pg::Statement kMakeCategory{"test.make_category", pg::Role::kTest, pg::Effect::kWrite,
                                   "INSERT INTO categories (name) VALUES ($1) RETURNING id"};
 
-const pg::Statement kMakeProduct{"test.make_product", R"SQL(
+const pg::Statement kMakeProduct{"test.make_product", pg::Role::kTest, pg::Effect::kWrite, R"SQL(
 INSERT INTO products (sku, title, description, category_id)
 VALUES ($1, $2, $3, $4::bigint)
 RETURNING id
 )SQL"};
 
-const pg::Statement kMakeVariant{"test.make_variant", R"SQL(
+const pg::Statement kMakeVariant{"test.make_variant", pg::Role::kTest, pg::Effect::kWrite, R"SQL(
 WITH variant AS (
   INSERT INTO product_variants (sku, product_id, price_cents, attributes)
   VALUES ($1, $2::bigint, $3::bigint, $4::jsonb)
@@ -30,13 +32,9 @@ SELECT id, $5::integer, $6::integer FROM variant
 RETURNING variant_id
 )SQL"};
 
-const pg::Statement kMakeUser{"test.make_user", R"SQL(
+const pg::Statement kMakeUser{"test.make_user", pg::Role::kTest, pg::Effect::kWrite, R"SQL(
 INSERT INTO users (email, hashed_password) VALUES ($1, $2) RETURNING id
 )SQL"};
-
-pg::Param optional_id(const std::optional<int64_t>& id) {
-  return id ? pg::Param(std::to_string(*id)) : std::nullopt;
-}
 
 }  // namespace
 
@@ -55,7 +53,7 @@ int64_t make_product(pg::Connection& db, const ProductSpec& spec) {
   return db
       .exec(kMakeProduct,
             {spec.sku.value_or("SKU-" + unique), spec.title.value_or("Product " + unique),
-             spec.description, optional_id(spec.category_id)})
+             spec.description, pg::opt_num(spec.category_id)})
       .int64(0, 0);
 }
 

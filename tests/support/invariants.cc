@@ -10,7 +10,8 @@ namespace {
 
 // Per variant: the inventory row, the ledger sums, and the units held by
 // orders, each computed in its own grouped subquery.
-const pg::Statement kStockFacts{"test.invariants.stock_facts", R"SQL(
+const pg::Statement kStockFacts{"test.invariants.stock_facts", pg::Role::kTest, pg::Effect::kRead,
+                                R"SQL(
 SELECT i.variant_id, i.available, i.reserved, i.shipped,
        coalesce(l.stock_in, 0), coalesce(l.available_sum, 0), coalesce(l.reserved_sum, 0),
        coalesce(l.shipped_sum, 0), coalesce(o.open_units, 0), coalesce(o.shipped_units, 0)
@@ -36,7 +37,8 @@ LEFT JOIN (
 ORDER BY i.variant_id
 )SQL"};
 
-const pg::Statement kRecordInitial{"test.invariants.record_initial", R"SQL(
+const pg::Statement kRecordInitial{"test.invariants.record_initial", pg::Role::kTest,
+                                   pg::Effect::kWrite, R"SQL(
 INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_delta, reason)
 SELECT i.variant_id, 'initial', i.available, i.reserved, 'test fixture'
 FROM inventory i
@@ -45,7 +47,7 @@ WHERE i.variant_id = $1
 )SQL"};
 
 const pg::Statement kStockOf{
-    "test.invariants.stock_of",
+    "test.invariants.stock_of", pg::Role::kTest, pg::Effect::kRead,
     "SELECT available, reserved, shipped FROM inventory WHERE variant_id = $1"};
 
 std::string n(int64_t v) { return std::to_string(v); }
@@ -53,7 +55,7 @@ std::string n(int64_t v) { return std::to_string(v); }
 }  // namespace
 
 std::vector<std::string> stock_invariant_violations(pg::Connection& db) {
-  db.command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  db.command("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", pg::Effect::kRead);
   std::vector<std::string> out;
   try {
     const pg::Result r = db.exec(kStockFacts, {});
@@ -88,10 +90,10 @@ std::vector<std::string> stock_invariant_violations(pg::Connection& db) {
       }
     }
   } catch (...) {
-    db.command("ROLLBACK");
+    db.command("ROLLBACK", pg::Effect::kWrite);
     throw;
   }
-  db.command("COMMIT");
+  db.command("COMMIT", pg::Effect::kWrite);
   return out;
 }
 

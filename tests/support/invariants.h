@@ -1,4 +1,4 @@
-// The stock invariants, checked from the database (issue 4). For every variant:
+// The stock invariants, checked from the database. For every variant:
 //
 //   1. initial + restocks - write-offs = available + reserved + shipped
 //      (left: the inventory_movements ledger; right: the inventory row);

@@ -1,4 +1,4 @@
-// Helpers for tests that race requests against each other (issue 4): run a
+// Helpers for tests that race requests against each other: run a
 // function on N threads released at the same moment, and record what each
 // call ended with instead of asserting inside the threads (Catch2 assertions
 // are not thread-safe: check the outcomes on the test's thread afterwards).

@@ -1,4 +1,4 @@
-// Support for the pool's end-to-end tests (issue 5):
+// Support for the pool's end-to-end tests:
 //   - OwnStack: a whole stack (the pool + nginx, via scripts/stack.sh) with its
 //     own settings, in a temporary STATE_DIR on a free port, using the e2e
 //     cluster's database; taken down (and its directory removed) by the

@@ -2,6 +2,7 @@
 // its query parameters.
 #include <catch2/catch.hpp>
 
+#include "workers/handlers/list_requests.h"
 #include "workers/services/order_service.h"
 
 using common::AppError;
@@ -85,18 +86,17 @@ TEST_CASE("an order page points its cursor at the last (oldest) order shown", "[
 
 TEST_CASE("order list parameters: limit 1..100 (default 20) and a positive cursor",
           "[unit][orders]") {
-  const auto defaults = services::parse_order_list_query(common::QueryParams::parse(""));
+  const auto defaults = handlers::order_list_request(common::QueryParams::parse(""));
   CHECK(defaults.limit == 20);
   CHECK_FALSE(defaults.after);
-  const auto given =
-      services::parse_order_list_query(common::QueryParams::parse("limit=100&after=17"));
+  const auto given = handlers::order_list_request(common::QueryParams::parse("limit=100&after=17"));
   CHECK(given.limit == 100);
   CHECK(given.after == 17);
   for (const char* bad : {"limit=0", "limit=101", "limit=x", "after=0", "after=-1", "after=1e3",
                           "limit=", "after=99999999999999999999"}) {
     INFO(bad);
     try {
-      services::parse_order_list_query(common::QueryParams::parse(bad));
+      handlers::order_list_request(common::QueryParams::parse(bad));
       FAIL("accepted " << bad);
     } catch (const AppError& e) {
       CHECK(e.code() == ErrorCode::kValidationError);

@@ -6,9 +6,11 @@
 
 namespace cli {
 
-common::pg::ConnectionOptions db_options(const common::Config& config) {
+common::pg::ConnectionOptions db_options(const common::Config& config, common::pg::Roles roles) {
   common::pg::ConnectionOptions options;
   options.conninfo = config.database_url;
+  options.application_name = "ecommerce-cli";
+  options.roles = roles;
   options.connect_timeout_s = config.db_connect_timeout_s;
   options.statement_timeout_ms = 0;
   options.prepare_on_connect = false;

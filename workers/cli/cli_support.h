@@ -8,10 +8,11 @@
 
 namespace cli {
 
-// Connection options for the command-line tools: no statement timeout
-// (migrations and bulk loads may run long) and statements prepared on first use
-// (the schema may not exist yet when they connect).
-common::pg::ConnectionOptions db_options(const common::Config& config);
+// Connection options for a command-line tool that runs the statements of
+// `roles`: no statement timeout (migrations and bulk loads may run long) and
+// statements prepared on first use (the schema may not exist yet when they
+// connect).
+common::pg::ConnectionOptions db_options(const common::Config& config, common::pg::Roles roles);
 
 // The whole file as bytes. Throws std::runtime_error naming the path when it
 // cannot be read.

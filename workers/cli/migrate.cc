@@ -25,18 +25,21 @@ namespace pg = common::pg;
 // them never apply the same file twice.
 constexpr const char* kLockKey = "7305189627540036100";
 
-const pg::Statement kTryLock{"migrate.try_lock", "SELECT pg_try_advisory_lock($1::bigint)"};
-const pg::Statement kLock{"migrate.lock", "SELECT pg_advisory_lock($1::bigint)"};
-const pg::Statement kUnlock{"migrate.unlock", "SELECT pg_advisory_unlock($1::bigint)"};
-const pg::Statement kTableExists{"migrate.table_exists",
+const pg::Statement kTryLock{"migrate.try_lock", pg::Role::kMigrate, pg::Effect::kWrite,
+                             "SELECT pg_try_advisory_lock($1::bigint)"};
+const pg::Statement kLock{"migrate.lock", pg::Role::kMigrate, pg::Effect::kWrite,
+                          "SELECT pg_advisory_lock($1::bigint)"};
+const pg::Statement kUnlock{"migrate.unlock", pg::Role::kMigrate, pg::Effect::kWrite,
+                            "SELECT pg_advisory_unlock($1::bigint)"};
+const pg::Statement kTableExists{"migrate.table_exists", pg::Role::kMigrate, pg::Effect::kRead,
                                  "SELECT to_regclass('schema_migrations') IS NOT NULL"};
-const pg::Statement kApplied{"migrate.applied", R"SQL(
+const pg::Statement kApplied{"migrate.applied", pg::Role::kMigrate, pg::Effect::kRead, R"SQL(
 SELECT version, name, checksum, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS "UTC"')
 FROM schema_migrations
 ORDER BY version
 )SQL"};
 const pg::Statement kRecord{
-    "migrate.record",
+    "migrate.record", pg::Role::kMigrate, pg::Effect::kWrite,
     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1::integer, $2, $3)"};
 
 constexpr const char* kCreateTable = R"SQL(
@@ -155,7 +158,7 @@ void apply_one(pg::Connection& db, const MigrationFile& file) {
     pg::transaction(
         db,
         [&](pg::Connection& c) {
-          c.command(file.sql.c_str());
+          c.command(file.sql.c_str(), pg::Effect::kWrite);
           (void)c.exec(kRecord, {std::to_string(file.version), file.name, file.checksum});
         },
         1);
@@ -171,7 +174,7 @@ void apply_one(pg::Connection& db, const MigrationFile& file) {
 int run_migrations(pg::Connection& db, const std::vector<MigrationFile>& files,
                    const std::string& dir) {
   take_lock(db);
-  db.command(kCreateTable);
+  db.command(kCreateTable, pg::Effect::kWrite);
   const std::map<int, AppliedMigration> applied = read_applied(db);
   check_applied(files, applied, dir);
   int count = 0;
@@ -229,7 +232,7 @@ int migrate(const common::Config& config, const std::vector<std::string>& args) 
   }
   try {
     const std::vector<MigrationFile> files = load_migrations(config.migrations_dir);
-    pg::Connection db(db_options(config));
+    pg::Connection db(db_options(config, {pg::Role::kMigrate}));
     return status ? print_status(db, files) : run_migrations(db, files, config.migrations_dir);
   } catch (const pg::DbError& e) {
     std::fprintf(stderr, "migrate: %s\n", describe(e).c_str());

@@ -19,7 +19,7 @@ namespace {
 
 namespace pg = common::pg;
 
-const pg::Statement kCounts{"seed.counts", R"SQL(
+const pg::Statement kCounts{"seed.counts", pg::Role::kSeed, pg::Effect::kRead, R"SQL(
 SELECT (SELECT count(*) FROM categories), (SELECT count(*) FROM products),
        (SELECT count(*) FROM product_variants), (SELECT count(*) FROM users),
        (SELECT count(*) FROM orders)
@@ -33,7 +33,8 @@ SELECT (SELECT count(*) FROM categories), (SELECT count(*) FROM products),
 constexpr long long kMaxProducts = 10'000'000;
 constexpr long long kBatch = 10'000;  // products per statement and per transaction
 
-const pg::Statement kLargeCategories{"seed_large.categories", R"SQL(
+const pg::Statement kLargeCategories{"seed_large.categories", pg::Role::kSeed, pg::Effect::kWrite,
+                                     R"SQL(
 INSERT INTO categories (name)
 SELECT unnest(ARRAY['Generated Electronics', 'Generated Apparel', 'Generated Books',
                     'Generated Home', 'Generated Sports', 'Generated Toys'])
@@ -42,7 +43,8 @@ ON CONFLICT (name) DO NOTHING
 
 // Titles combine a word list so that title search (`q`) has realistic hits:
 // "lap" finds one product in sixteen.
-const pg::Statement kLargeProducts{"seed_large.products", R"SQL(
+const pg::Statement kLargeProducts{"seed_large.products", pg::Role::kSeed, pg::Effect::kWrite,
+                                   R"SQL(
 INSERT INTO products (sku, title, description, category_id)
 SELECT 'GEN-' || n,
        (ARRAY['Classic', 'Compact', 'Deluxe', 'Eco', 'Ultra', 'Smart', 'Vintage', 'Pro',
@@ -64,7 +66,8 @@ ON CONFLICT (sku) DO NOTHING
 
 // Variants and their inventory rows in one statement: price 100..100000 cents,
 // available 50..500.
-const pg::Statement kLargeVariants{"seed_large.variants", R"SQL(
+const pg::Statement kLargeVariants{"seed_large.variants", pg::Role::kSeed, pg::Effect::kWrite,
+                                   R"SQL(
 WITH new_variants AS (
   INSERT INTO product_variants (sku, product_id, price_cents, attributes)
   SELECT p.sku || '-' || k,
@@ -131,8 +134,8 @@ int seed(const common::Config& config, const std::vector<std::string>& args) {
   }
   try {
     const std::string sql = read_file(config.seed_file);
-    pg::Connection db(db_options(config));
-    pg::transaction(db, [&](pg::Connection& c) { c.command(sql.c_str()); });
+    pg::Connection db(db_options(config, {pg::Role::kSeed, pg::Role::kService}));
+    pg::transaction(db, [&](pg::Connection& c) { c.command(sql.c_str(), pg::Effect::kWrite); });
     if (!seed_admin_account(config, db)) return 1;
     const pg::Result r = db.exec(kCounts, {});
     std::printf(
@@ -160,7 +163,7 @@ int seed_large(const common::Config& config, const std::vector<std::string>& arg
     return 2;
   }
   try {
-    pg::Connection db(db_options(config));
+    pg::Connection db(db_options(config, {pg::Role::kSeed}));
     const auto started = std::chrono::steady_clock::now();
     long long added_products = 0;
     long long added_variants = 0;
@@ -179,7 +182,7 @@ int seed_large(const common::Config& config, const std::vector<std::string>& arg
                   seconds_since(started));
       std::fflush(stdout);
     }
-    db.command("ANALYZE categories, products, product_variants, inventory");
+    db.command("ANALYZE categories, products, product_variants, inventory", pg::Effect::kWrite);
     std::printf(
         "seed-large: added %lld products and %lld variants in %.1f s (%lld already there)\n",
         added_products, added_variants, seconds_since(started), products - added_products);

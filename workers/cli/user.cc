@@ -103,7 +103,7 @@ std::string describe_details(const common::AppError& e) {
 
 int create_user(const common::Config& config, const CreateArgs& args) {
   const std::optional<std::string> password = read_password(args.email);
-  pg::Connection db(db_options(config));
+  pg::Connection db(db_options(config, {pg::Role::kService}));
   const services::AccountChange change =
       services::upsert_account(db, config.bcrypt_cost, args.email, password, args.role);
   const std::string email = services::normalise_email(args.email);

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "common/http.h"
-#include "workers/server/context.h"
+#include "common/request_context.h"
 
 namespace handlers {
 

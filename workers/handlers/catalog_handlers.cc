@@ -1,5 +1,6 @@
 #include "workers/handlers/catalog_handlers.h"
 
+#include "workers/handlers/list_requests.h"
 #include "workers/services/catalog_service.h"
 
 namespace handlers {
@@ -9,7 +10,7 @@ common::Response list_categories(const common::Request& req, common::RouteContex
 }
 
 common::Response list_products(const common::Request& req, common::RouteContext& ctx) {
-  const auto request = services::parse_product_list_query(common::QueryParams::parse(req.query));
+  const auto request = product_list_request(common::QueryParams::parse(req.query));
   return common::conditional_ok(req, services::list_products(ctx.db, request));
 }
 

@@ -1,17 +1,17 @@
 #include "workers/handlers/health_handler.h"
 
-#include "workers/repositories/catalog_repository.h"
+#include "workers/services/health_service.h"
 
 namespace handlers {
 
 common::Response health(const common::Request&, common::RouteContext& ctx) {
-  const bool db_ok = repo::ping(ctx.db);
+  const services::HealthReport report = services::check_health(ctx.db);
   Json::Value body(Json::objectValue);
-  body["status"] = db_ok ? "ok" : "degraded";
-  body["database"] = db_ok ? "reachable" : "unreachable";
-  body["cache"] = "disabled";  // no cache is configured yet
-  body["version"] = ECOMMERCE_VERSION;
-  return common::Response::raw_json(body, db_ok ? 200 : 503);
+  body["status"] = report.healthy() ? "ok" : "degraded";
+  body["database"] = report.database_reachable ? "reachable" : "unreachable";
+  body["cache"] = report.cache;
+  body["version"] = report.version;
+  return common::Response::raw_json(body, report.healthy() ? 200 : 503);
 }
 
 }  // namespace handlers

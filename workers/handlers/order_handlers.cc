@@ -1,5 +1,6 @@
 #include "workers/handlers/order_handlers.h"
 
+#include "workers/handlers/list_requests.h"
 #include "workers/services/checkout_service.h"
 #include "workers/services/order_service.h"
 
@@ -34,13 +35,14 @@ common::Response checkout(const common::Request& req, common::RouteContext& ctx)
     key = services::IdempotencyKey{std::move(*value), services::checkout_request_hash(body)};
   }
   const auto answer = services::checkout(ctx.db, ctx.principal->user_id, request, key);
-  common::Response response = common::Response::ok(answer.order, answer.status);
+  // 201 both times: a replay answers what the first request was answered.
+  common::Response response = common::Response::ok(answer.order, 201);
   if (answer.replayed) response.with_header("Idempotent-Replayed", "true");
   return response;
 }
 
 common::Response list_orders(const common::Request& req, common::RouteContext& ctx) {
-  const auto request = services::parse_order_list_query(common::QueryParams::parse(req.query));
+  const auto request = order_list_request(common::QueryParams::parse(req.query));
   return common::Response::ok(services::list_orders(ctx.db, ctx.principal->user_id, request));
 }
 

@@ -37,7 +37,7 @@ std::vector<Address> list_addresses(common::pg::Connection& db, int64_t user_id)
 
 // Inside a transaction: removes the user's address (see above); false when the
 // user has no address with this id.
-bool remove_address(common::pg::Connection& db, int64_t user_id, int64_t address_id);
+[[nodiscard]] bool remove_address(common::pg::Connection& db, int64_t user_id, int64_t address_id);
 
 // Inside a transaction: which of `ids` are the user's addresses, locked
 // FOR SHARE until the transaction ends (so a concurrent removal waits for it).

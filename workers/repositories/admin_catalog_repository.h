@@ -33,11 +33,12 @@ struct ProductChanges {
   std::optional<int64_t> category_id;
 };
 // False when there is no such product. Throws kForeignKeyViolation for an unknown category.
-bool update_product(common::pg::Connection& db, int64_t id, const ProductChanges& changes);
+[[nodiscard]] bool update_product(common::pg::Connection& db, int64_t id,
+                                  const ProductChanges& changes);
 
 // True when the product exists; holds a KEY SHARE lock on it until the
 // transaction ends, so that it cannot be deleted meanwhile.
-bool lock_product_key(common::pg::Connection& db, int64_t id);
+[[nodiscard]] bool lock_product_key(common::pg::Connection& db, int64_t id);
 
 // Inserts the variant and its inventory row (available = `available`,
 // reserved 0); returns the variant id. Throws kUniqueViolation
@@ -50,10 +51,11 @@ struct VariantChanges {
   std::optional<std::string> attributes_json;  // nullopt: unchanged
 };
 // False when there is no such variant.
-bool update_variant(common::pg::Connection& db, int64_t id, const VariantChanges& changes);
+[[nodiscard]] bool update_variant(common::pg::Connection& db, int64_t id,
+                                  const VariantChanges& changes);
 
 // The variant as the product detail shows it, or nullopt.
-std::optional<Variant> find_variant(common::pg::Connection& db, int64_t id);
+[[nodiscard]] std::optional<Variant> find_variant(common::pg::Connection& db, int64_t id);
 
 struct StockLevel {
   int64_t available;
@@ -61,7 +63,7 @@ struct StockLevel {
 };
 // The variant's inventory row, locked FOR UPDATE (made with zero stock first
 // if the variant has none), or nullopt when there is no such variant.
-std::optional<StockLevel> lock_stock(common::pg::Connection& db, int64_t variant_id);
+[[nodiscard]] std::optional<StockLevel> lock_stock(common::pg::Connection& db, int64_t variant_id);
 
 // available += delta. The caller has checked the result stays in range.
 void add_available(common::pg::Connection& db, int64_t variant_id, int64_t delta);

@@ -6,23 +6,24 @@ namespace pg = common::pg;
 
 namespace {
 
-const pg::Statement kFindCart{"cart.find", "SELECT id FROM carts WHERE user_id = $1"};
+const pg::Statement kFindCart{"cart.find", pg::Role::kService, pg::Effect::kRead,
+                              "SELECT id FROM carts WHERE user_id = $1"};
 
-const pg::Statement kCreateCart{"cart.create", R"SQL(
+const pg::Statement kCreateCart{"cart.create", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO carts (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING RETURNING id
 )SQL"};
 
 // DO UPDATE takes the row lock of an existing cart, as SELECT ... FOR UPDATE would.
-const pg::Statement kLockCart{"cart.lock", R"SQL(
+const pg::Statement kLockCart{"cart.lock", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO carts (user_id) VALUES ($1)
 ON CONFLICT (user_id) DO UPDATE SET updated_at = now()
 RETURNING id
 )SQL"};
 
-const pg::Statement kLockExistingCart{"cart.lock_existing",
+const pg::Statement kLockExistingCart{"cart.lock_existing", pg::Role::kService, pg::Effect::kWrite,
                                       "SELECT id FROM carts WHERE user_id = $1 FOR UPDATE"};
 
-const pg::Statement kCartLines{"cart.lines", R"SQL(
+const pg::Statement kCartLines{"cart.lines", pg::Role::kService, pg::Effect::kRead, R"SQL(
 SELECT ci.id, ci.variant_id, v.sku, p.id, p.sku, p.title, v.price_cents, ci.quantity
 FROM cart_items ci
 JOIN product_variants v ON v.id = ci.variant_id
@@ -35,7 +36,7 @@ ORDER BY ci.id
 // inserted; the insert branch checks the new line against the limits, the
 // update branch (one atomic read-modify-write of the existing row) the sum.
 // `existing` reports the line as it was, for the caller's error message.
-const pg::Statement kAddToLine{"cart.add_to_line", R"SQL(
+const pg::Statement kAddToLine{"cart.add_to_line", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 WITH stock AS (
   SELECT v.id AS variant_id, coalesce(i.available, 0) AS available
   FROM product_variants v
@@ -65,7 +66,7 @@ SELECT EXISTS (SELECT 1 FROM stock),
 )SQL"};
 
 // Raising a line is checked against the stock; lowering it never is.
-const pg::Statement kSetLine{"cart.set_line", R"SQL(
+const pg::Statement kSetLine{"cart.set_line", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 UPDATE cart_items ci
 SET quantity = $3::integer, updated_at = now()
 WHERE ci.id = $1 AND ci.cart_id = $2
@@ -75,17 +76,18 @@ WHERE ci.id = $1 AND ci.cart_id = $2
 RETURNING ci.id
 )SQL"};
 
-const pg::Statement kLineStock{"cart.line_stock", R"SQL(
+const pg::Statement kLineStock{"cart.line_stock", pg::Role::kService, pg::Effect::kRead, R"SQL(
 SELECT ci.variant_id, coalesce(i.available, 0)
 FROM cart_items ci
 LEFT JOIN inventory i ON i.variant_id = ci.variant_id
 WHERE ci.id = $1 AND ci.cart_id = $2
 )SQL"};
 
-const pg::Statement kDeleteLine{"cart.delete_line",
+const pg::Statement kDeleteLine{"cart.delete_line", pg::Role::kService, pg::Effect::kWrite,
                                 "DELETE FROM cart_items WHERE id = $1 AND cart_id = $2"};
 
-const pg::Statement kClearCart{"cart.clear", "DELETE FROM cart_items WHERE cart_id = $1"};
+const pg::Statement kClearCart{"cart.clear", pg::Role::kService, pg::Effect::kWrite,
+                               "DELETE FROM cart_items WHERE cart_id = $1"};
 
 std::string str(int64_t v) { return std::to_string(v); }
 

@@ -37,7 +37,8 @@ int64_t lock_cart(common::pg::Connection& db, int64_t user_id);
 
 // Inside a transaction: the id of the user's cart locked FOR UPDATE, or
 // nullopt when the user never had one. Creates nothing.
-std::optional<int64_t> lock_existing_cart(common::pg::Connection& db, int64_t user_id);
+[[nodiscard]] std::optional<int64_t> lock_existing_cart(common::pg::Connection& db,
+                                                        int64_t user_id);
 
 // The cart's lines by cart_item_id, priced at the variants' current prices.
 std::vector<CartLine> cart_lines(common::pg::Connection& db, int64_t cart_id);
@@ -78,7 +79,7 @@ SetResult set_line_quantity(common::pg::Connection& db, int64_t cart_id, int64_t
                             int64_t quantity);
 
 // Deletes a line of this cart; false when it is not in this cart.
-bool delete_line(common::pg::Connection& db, int64_t cart_id, int64_t cart_item_id);
+[[nodiscard]] bool delete_line(common::pg::Connection& db, int64_t cart_id, int64_t cart_item_id);
 
 // Deletes every line of the cart (checkout).
 void clear_cart(common::pg::Connection& db, int64_t cart_id);

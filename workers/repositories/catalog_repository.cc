@@ -1,5 +1,6 @@
 #include "workers/repositories/catalog_repository.h"
 
+#include "common/pg_params.h"
 #include "common/time_util.h"
 
 namespace repo {
@@ -8,15 +9,15 @@ namespace pg = common::pg;
 
 namespace {
 
-const pg::Statement kPing{"health.ping", "SELECT 1"};
-
-const pg::Statement kListCategories{"catalog.list_categories",
+const pg::Statement kListCategories{"catalog.list_categories", pg::Role::kService,
+                                    pg::Effect::kRead,
                                     "SELECT id, name FROM categories ORDER BY id"};
 
 // Keyset page on products.id; the per-product aggregates come from a LATERAL
 // subquery so that the price and stock filters apply to them. NULL parameters
 // switch a filter off.
-const pg::Statement kListProducts{"catalog.list_products", R"SQL(
+const pg::Statement kListProducts{"catalog.list_products", pg::Role::kService, pg::Effect::kRead,
+                                  R"SQL(
 SELECT p.id, p.sku, p.title, p.category_id, s.min_price, s.variant_count, s.total_available
 FROM products p
 CROSS JOIN LATERAL (
@@ -39,7 +40,8 @@ LIMIT $7
 
 // One row per variant (or one row with NULL variant columns for a product
 // without variants), variants by id.
-const pg::Statement kFindProduct{"catalog.find_product", R"SQL(
+const pg::Statement kFindProduct{"catalog.find_product", pg::Role::kService, pg::Effect::kRead,
+                                 R"SQL(
 SELECT p.id, p.sku, p.title, p.description, p.category_id, p.created_at,
        v.id, v.sku, v.price_cents, v.attributes, coalesce(i.available, 0), coalesce(i.reserved, 0)
 FROM products p
@@ -48,10 +50,6 @@ LEFT JOIN inventory i ON i.variant_id = v.id
 WHERE p.id = $1
 ORDER BY v.id
 )SQL"};
-
-pg::Param opt(const std::optional<int64_t>& v) {
-  return v ? pg::Param(std::to_string(*v)) : std::nullopt;
-}
 
 }  // namespace
 
@@ -66,8 +64,8 @@ std::vector<Category> list_categories(pg::Connection& db) {
 std::vector<ProductSummary> list_products(pg::Connection& db, const ProductFilter& f, int fetch) {
   const pg::Result r =
       db.exec(kListProducts,
-              {std::to_string(f.after_id), opt(f.category_id), f.title_pattern,
-               opt(f.min_price_cents), opt(f.max_price_cents),
+              {std::to_string(f.after_id), pg::opt_num(f.category_id), f.title_pattern,
+               pg::opt_num(f.min_price_cents), pg::opt_num(f.max_price_cents),
                f.has_inventory ? pg::Param(*f.has_inventory ? "true" : "false") : std::nullopt,
                std::to_string(fetch)});
   std::vector<ProductSummary> out;
@@ -95,15 +93,6 @@ std::optional<ProductDetail> find_product(pg::Connection& db, int64_t id) {
         {r.int64(i, 6), r.str(i, 7), r.int64(i, 8), r.str(i, 9), r.int64(i, 10), r.int64(i, 11)});
   }
   return p;
-}
-
-bool ping(pg::Connection& db) {
-  try {
-    const pg::Result r = db.exec(kPing, {});
-    return r.rows() == 1;
-  } catch (const std::exception&) {
-    return false;
-  }
 }
 
 }  // namespace repo

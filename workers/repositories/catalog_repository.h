@@ -63,9 +63,6 @@ std::vector<ProductSummary> list_products(common::pg::Connection& db, const Prod
                                           int fetch);
 
 // The product with its variants (one query), or nullopt when there is none.
-std::optional<ProductDetail> find_product(common::pg::Connection& db, int64_t id);
-
-// True when the database answers a trivial query. Never throws.
-bool ping(common::pg::Connection& db);
+[[nodiscard]] std::optional<ProductDetail> find_product(common::pg::Connection& db, int64_t id);
 
 }  // namespace repo

@@ -20,7 +20,7 @@ namespace repo {
 
 struct StoredKey {
   std::string request_hash;
-  std::optional<int64_t> response_status;    // set on every committed row
+  std::optional<int64_t> response_status;    // set on every committed row (201)
   std::optional<std::string> response_body;  // JSON text of the answer's `data`
   std::optional<int64_t> order_id;
 };
@@ -30,15 +30,15 @@ struct StoredKey {
 void purge_expired_keys(common::pg::Connection& db, int64_t user_id);
 
 // Step 1 above. True when this transaction now owns (user_id, key).
-bool claim_key(common::pg::Connection& db, int64_t user_id, const std::string& key,
-               const std::string& request_hash);
+[[nodiscard]] bool claim_key(common::pg::Connection& db, int64_t user_id, const std::string& key,
+                             const std::string& request_hash);
 
 // The row of (user_id, key), or nullopt when there is none.
-std::optional<StoredKey> find_key(common::pg::Connection& db, int64_t user_id,
-                                  const std::string& key);
+[[nodiscard]] std::optional<StoredKey> find_key(common::pg::Connection& db, int64_t user_id,
+                                                const std::string& key);
 
-// Step 3 above: stores the answer of the claimed key.
-void complete_key(common::pg::Connection& db, int64_t user_id, const std::string& key, int status,
+// Step 3 above: stores the answer (the created order) of the claimed key.
+void complete_key(common::pg::Connection& db, int64_t user_id, const std::string& key,
                   const std::string& body_json, std::optional<int64_t> order_id);
 
 }  // namespace repo

@@ -10,14 +10,15 @@ namespace {
 
 // Two-key advisory locks: the first key names the kind, the second is the
 // hash of the email or address. Always taken email first, then address.
-const pg::Statement kLockKeys{"login_attempts.lock", R"SQL(
+const pg::Statement kLockKeys{"login_attempts.lock", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 SELECT pg_advisory_xact_lock(73051896, hashtext($1)), pg_advisory_xact_lock(73051897, hashtext($2))
 )SQL"};
 
 // Of the newest `max` attempts within the window: how many there are, and in
 // how many seconds the oldest of them leaves the window (then the count is
 // below max again).
-const pg::Statement kCountByEmail{"login_attempts.count_by_email", R"SQL(
+const pg::Statement kCountByEmail{"login_attempts.count_by_email", pg::Role::kService,
+                                  pg::Effect::kRead, R"SQL(
 SELECT count(*), coalesce(ceil(extract(epoch FROM min(attempted_at)
                                       + make_interval(secs => $2::integer) - now())), 0)::bigint
 FROM (SELECT attempted_at FROM login_attempts
@@ -26,7 +27,8 @@ FROM (SELECT attempted_at FROM login_attempts
       LIMIT $3) recent
 )SQL"};
 
-const pg::Statement kCountByAddress{"login_attempts.count_by_address", R"SQL(
+const pg::Statement kCountByAddress{"login_attempts.count_by_address", pg::Role::kService,
+                                    pg::Effect::kRead, R"SQL(
 SELECT count(*), coalesce(ceil(extract(epoch FROM min(attempted_at)
                                       + make_interval(secs => $2::integer) - now())), 0)::bigint
 FROM (SELECT attempted_at FROM login_attempts
@@ -35,13 +37,15 @@ FROM (SELECT attempted_at FROM login_attempts
       LIMIT $3) recent
 )SQL"};
 
-const pg::Statement kInsert{"login_attempts.insert", R"SQL(
+const pg::Statement kInsert{"login_attempts.insert", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO login_attempts (email, client_addr) VALUES ($1, $2) RETURNING id
 )SQL"};
 
-const pg::Statement kDelete{"login_attempts.delete", "DELETE FROM login_attempts WHERE id = $1"};
+const pg::Statement kDelete{"login_attempts.delete", pg::Role::kService, pg::Effect::kWrite,
+                            "DELETE FROM login_attempts WHERE id = $1"};
 
-const pg::Statement kDeleteOld{"login_attempts.delete_old", R"SQL(
+const pg::Statement kDeleteOld{"login_attempts.delete_old", pg::Role::kService, pg::Effect::kWrite,
+                               R"SQL(
 DELETE FROM login_attempts
 WHERE id IN (SELECT id FROM login_attempts
              WHERE attempted_at < now() - make_interval(secs => $1::integer)

@@ -63,8 +63,8 @@ struct OrderSummary {
 
 // The order with items and events; nullopt when there is none or, with an
 // owner given, when it belongs to another user.
-std::optional<OrderDetail> find_order(common::pg::Connection& db, int64_t order_id,
-                                      std::optional<int64_t> owner_id);
+[[nodiscard]] std::optional<OrderDetail> find_order(common::pg::Connection& db, int64_t order_id,
+                                                    std::optional<int64_t> owner_id);
 
 // The user's orders with id < before_id (all when nullopt), newest first, at
 // most `fetch` rows (callers ask for one more than a page to learn has_more).
@@ -103,13 +103,15 @@ void insert_order_event(common::pg::Connection& db, int64_t order_id,
 // payment_provider_id. True when the order moved; false leaves it untouched
 // (no such order, not the owner's, or in another status). Concurrent calls
 // for one order move it at most once.
-bool transition_order(common::pg::Connection& db, int64_t order_id, std::optional<int64_t> owner_id,
-                      const std::vector<std::string>& allowed_from, const std::string& to_status,
-                      const std::optional<std::string>& payment_reference);
+[[nodiscard]] bool transition_order(common::pg::Connection& db, int64_t order_id,
+                                    std::optional<int64_t> owner_id,
+                                    const std::vector<std::string>& allowed_from,
+                                    const std::string& to_status,
+                                    const std::optional<std::string>& payment_reference);
 
 // The order's status (as this transaction sees it), or nullopt when there is
 // no such order or, with an owner given, it is another user's.
-std::optional<std::string> order_status(common::pg::Connection& db, int64_t order_id,
-                                        std::optional<int64_t> owner_id);
+[[nodiscard]] std::optional<std::string> order_status(common::pg::Connection& db, int64_t order_id,
+                                                      std::optional<int64_t> owner_id);
 
 }  // namespace repo

@@ -1,6 +1,6 @@
 #include "workers/repositories/order_stock_repository.h"
 
-#include "workers/repositories/sql_params.h"
+#include "common/pg_params.h"
 
 namespace repo {
 
@@ -9,7 +9,8 @@ namespace pg = common::pg;
 namespace {
 
 // ORDER BY is applied before FOR UPDATE, so the locks are taken in this order.
-const pg::Statement kLockInventory{"order_stock.lock", R"SQL(
+const pg::Statement kLockInventory{"order_stock.lock", pg::Role::kService, pg::Effect::kWrite,
+                                   R"SQL(
 SELECT variant_id, available, reserved
 FROM inventory
 WHERE variant_id = ANY ($1::bigint[])
@@ -17,7 +18,8 @@ ORDER BY variant_id
 FOR UPDATE
 )SQL"};
 
-const pg::Statement kApplyMovements{"order_stock.apply", R"SQL(
+const pg::Statement kApplyMovements{"order_stock.apply", pg::Role::kService, pg::Effect::kWrite,
+                                    R"SQL(
 WITH moves AS (
   SELECT *
   FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[])
@@ -40,7 +42,8 @@ FROM changed c
 ORDER BY c.variant_id
 )SQL"};
 
-const pg::Statement kOrderUnits{"order_stock.order_units", R"SQL(
+const pg::Statement kOrderUnits{"order_stock.order_units", pg::Role::kService, pg::Effect::kRead,
+                                R"SQL(
 SELECT variant_id, sum(quantity)
 FROM order_items
 WHERE order_id = $1 AND variant_id IS NOT NULL
@@ -52,7 +55,7 @@ ORDER BY variant_id
 
 std::vector<StockLevel> lock_inventory(pg::Connection& db,
                                        const std::vector<int64_t>& variant_ids) {
-  const pg::Result r = db.exec(kLockInventory, {sql::int_array(variant_ids)});
+  const pg::Result r = db.exec(kLockInventory, {pg::int_array(variant_ids)});
   std::vector<StockLevel> out;
   out.reserve(static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.int64(i, 1), r.int64(i, 2)});
@@ -71,19 +74,19 @@ void apply_stock_movements(pg::Connection& db, const std::string& kind,
     shipped.push_back(m.shipped_delta);
   }
   const pg::Result r =
-      db.exec(kApplyMovements, {sql::int_array(variants), sql::int_array(available),
-                                sql::int_array(reserved), sql::int_array(shipped), kind, reason,
-                                sql::opt_num(actor_user_id), sql::num(order_id)});
+      db.exec(kApplyMovements, {pg::int_array(variants), pg::int_array(available),
+                                pg::int_array(reserved), pg::int_array(shipped), kind, reason,
+                                pg::opt_num(actor_user_id), pg::num(order_id)});
   if (r.affected() != static_cast<int>(movements.size())) {
     throw common::AppError(common::ErrorCode::kInternal, "internal error", Json::Value(),
-                           "stock movement '" + kind + "' of order " + sql::num(order_id) +
+                           "stock movement '" + kind + "' of order " + pg::num(order_id) +
                                " found " + std::to_string(r.affected()) + " of " +
                                std::to_string(movements.size()) + " inventory rows");
   }
 }
 
 std::vector<OrderUnits> order_units(pg::Connection& db, int64_t order_id) {
-  const pg::Result r = db.exec(kOrderUnits, {sql::num(order_id)});
+  const pg::Result r = db.exec(kOrderUnits, {pg::num(order_id)});
   std::vector<OrderUnits> out;
   out.reserve(static_cast<size_t>(r.rows()));
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.int64(i, 0), r.int64(i, 1)});

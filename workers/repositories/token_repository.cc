@@ -6,13 +6,13 @@ namespace pg = common::pg;
 
 namespace {
 
-const pg::Statement kInsert{"refresh_tokens.insert", R"SQL(
+const pg::Statement kInsert{"refresh_tokens.insert", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO refresh_tokens (user_id, token_hash, family_id, expires_at)
 VALUES ($1, $2, coalesce($3::uuid, gen_random_uuid()), now() + make_interval(secs => $4::integer))
 RETURNING family_id
 )SQL"};
 
-const pg::Statement kLock{"refresh_tokens.lock", R"SQL(
+const pg::Statement kLock{"refresh_tokens.lock", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 SELECT t.id, t.user_id, t.family_id, u.role, t.expires_at <= now(), t.used_at IS NOT NULL,
        t.revoked_at IS NOT NULL
 FROM refresh_tokens t
@@ -21,20 +21,23 @@ WHERE t.token_hash = $1
 FOR UPDATE OF t
 )SQL"};
 
-const pg::Statement kMarkUsed{"refresh_tokens.mark_used",
+const pg::Statement kMarkUsed{"refresh_tokens.mark_used", pg::Role::kService, pg::Effect::kWrite,
                               "UPDATE refresh_tokens SET used_at = now() WHERE id = $1"};
 
-const pg::Statement kRevokeFamily{"refresh_tokens.revoke_family", R"SQL(
+const pg::Statement kRevokeFamily{"refresh_tokens.revoke_family", pg::Role::kService,
+                                  pg::Effect::kWrite, R"SQL(
 UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1::uuid AND revoked_at IS NULL
 )SQL"};
 
-const pg::Statement kRevokeFamilyOf{"refresh_tokens.revoke_family_of", R"SQL(
+const pg::Statement kRevokeFamilyOf{"refresh_tokens.revoke_family_of", pg::Role::kService,
+                                    pg::Effect::kWrite, R"SQL(
 UPDATE refresh_tokens SET revoked_at = now()
 WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)
   AND revoked_at IS NULL
 )SQL"};
 
-const pg::Statement kDeleteDead{"refresh_tokens.delete_dead", R"SQL(
+const pg::Statement kDeleteDead{"refresh_tokens.delete_dead", pg::Role::kService,
+                                pg::Effect::kWrite, R"SQL(
 DELETE FROM refresh_tokens
 WHERE id IN (SELECT id FROM refresh_tokens
              WHERE expires_at <= now() OR revoked_at IS NOT NULL

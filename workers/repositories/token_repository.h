@@ -30,8 +30,8 @@ std::string insert_refresh_token(common::pg::Connection& db, int64_t user_id,
 // The token with this hash, locked FOR UPDATE until the transaction ends (so
 // two rotations of one token run one after the other), or nullopt. Must run
 // inside a transaction.
-std::optional<RefreshTokenState> lock_refresh_token(common::pg::Connection& db,
-                                                    const std::string& token_hash);
+[[nodiscard]] std::optional<RefreshTokenState> lock_refresh_token(common::pg::Connection& db,
+                                                                  const std::string& token_hash);
 
 void mark_refresh_token_used(common::pg::Connection& db, int64_t id);
 

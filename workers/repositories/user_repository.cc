@@ -8,20 +8,21 @@ namespace pg = common::pg;
 
 namespace {
 
-const pg::Statement kInsertUser{"users.insert", R"SQL(
+const pg::Statement kInsertUser{"users.insert", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO users (email, hashed_password, role) VALUES ($1, $2, $3)
 RETURNING id, email, hashed_password, role, created_at
 )SQL"};
 
-const pg::Statement kFindByEmail{"users.find_by_email", R"SQL(
+const pg::Statement kFindByEmail{"users.find_by_email", pg::Role::kService, pg::Effect::kRead,
+                                 R"SQL(
 SELECT id, email, hashed_password, role, created_at FROM users WHERE email = $1
 )SQL"};
 
-const pg::Statement kFindById{"users.find_by_id", R"SQL(
+const pg::Statement kFindById{"users.find_by_id", pg::Role::kService, pg::Effect::kRead, R"SQL(
 SELECT id, email, hashed_password, role, created_at FROM users WHERE id = $1
 )SQL"};
 
-const pg::Statement kUpdateUser{"users.update", R"SQL(
+const pg::Statement kUpdateUser{"users.update", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 UPDATE users SET role = $2, hashed_password = coalesce($3, hashed_password) WHERE id = $1
 )SQL"};
 

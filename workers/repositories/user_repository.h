@@ -23,11 +23,12 @@ struct User {
 User insert_user(common::pg::Connection& db, const std::string& email,
                  const std::string& hashed_password, const std::string& role);
 
-std::optional<User> find_user_by_email(common::pg::Connection& db, const std::string& email);
-std::optional<User> find_user_by_id(common::pg::Connection& db, int64_t id);
+[[nodiscard]] std::optional<User> find_user_by_email(common::pg::Connection& db,
+                                                     const std::string& email);
+[[nodiscard]] std::optional<User> find_user_by_id(common::pg::Connection& db, int64_t id);
 
 // Sets the role and, when given, the password hash. False when there is no such user.
-bool update_user(common::pg::Connection& db, int64_t id, const std::string& role,
-                 const std::optional<std::string>& hashed_password);
+[[nodiscard]] bool update_user(common::pg::Connection& db, int64_t id, const std::string& role,
+                               const std::optional<std::string>& hashed_password);
 
 }  // namespace repo

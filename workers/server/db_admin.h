@@ -25,12 +25,14 @@ struct DbLimits {
 
 // Connects with DB_CONNECT_TIMEOUT, reads the settings, disconnects. nullopt
 // (with the reason in `error`) when the database cannot be asked.
-std::optional<DbLimits> query_db_limits(const common::Config& config, std::string& error);
+[[nodiscard]] std::optional<DbLimits> query_db_limits(const common::Config& config,
+                                                      std::string& error);
 
 // pg_cancel_backend(backend_pid) over a new connection with the pool's own
 // credentials (a role may cancel its own backends). True when PostgreSQL
 // signalled the backend; false with the reason in `error`.
-bool cancel_backend(const common::Config& config, int backend_pid, std::string& error);
+[[nodiscard]] bool cancel_backend(const common::Config& config, int backend_pid,
+                                  std::string& error);
 
 // The most connections a pool of `workers` workers can hold at once: the
 // workers plus the replacements started ahead of reload/recycling.

@@ -3,7 +3,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pg.h"
-#include "workers/services/access_token.h"
+#include "workers/server/access_check.h"
 
 namespace server {
 
@@ -16,36 +16,6 @@ common::Response error_response(const AppError& error, const std::string& reques
   for (const auto& [name, value] : error.headers()) r.with_header(name, value);
   return r;
 }
-
-namespace {
-
-bool is_loopback(const std::string& addr) {
-  return addr.starts_with("127.") || addr == "::1" || addr.starts_with("::ffff:127.");
-}
-
-// Runs before the handler. kUser and kAdmin routes need a valid access token
-// (the Principal it names goes into ctx); kAdmin routes also the admin role.
-void check_access(common::Access access, const common::Request& req, common::RouteContext& ctx) {
-  switch (access) {
-    case common::Access::kPublic:
-      return;
-    case common::Access::kLoopback:
-      if (!is_loopback(req.remote_addr)) {
-        throw AppError(ErrorCode::kForbidden, "this endpoint is reachable from loopback only");
-      }
-      return;
-    case common::Access::kUser:
-    case common::Access::kAdmin:
-      ctx.principal =
-          services::authenticate(req.header("authorization"), ctx.config, services::unix_now());
-      if (access == common::Access::kAdmin && !ctx.principal->is_admin()) {
-        throw AppError(ErrorCode::kForbidden, "this endpoint needs the admin role");
-      }
-      return;
-  }
-}
-
-}  // namespace
 
 DispatchResult dispatch(const common::Router& router, const common::Request& req,
                         common::RouteContext& ctx) {

@@ -5,7 +5,6 @@
 
 #include "common/http.h"
 #include "common/router.h"
-#include "workers/server/context.h"
 
 namespace server {
 

@@ -1,6 +1,6 @@
 #include "workers/server/ops_routes.h"
 
-#include "workers/server/context.h"
+#include "common/request_context.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/metrics.h"
 

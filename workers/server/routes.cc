@@ -19,13 +19,13 @@ common::Router make_router() {
       {"GET", "/api/v1/categories", Access::kPublic, handlers::list_categories},
       {"GET", "/api/v1/products", Access::kPublic, handlers::list_products},
       {"GET", "/api/v1/products/{id}", Access::kPublic, handlers::get_product},
-      // accounts (issue 3)
+      // accounts
       {"POST", "/api/v1/auth/register", Access::kPublic, handlers::auth_register},
       {"POST", "/api/v1/auth/login", Access::kPublic, handlers::auth_login},
       {"POST", "/api/v1/auth/refresh", Access::kPublic, handlers::auth_refresh},
       {"POST", "/api/v1/auth/logout", Access::kPublic, handlers::auth_logout},
       {"GET", "/api/v1/auth/me", Access::kUser, handlers::auth_me},
-      // catalogue administration (issue 3)
+      // catalogue administration
       {"POST", "/api/v1/admin/categories", Access::kAdmin, handlers::admin_create_category},
       {"POST", "/api/v1/admin/products", Access::kAdmin, handlers::admin_create_product},
       {"PATCH", "/api/v1/admin/products/{id}", Access::kAdmin, handlers::admin_update_product},
@@ -33,7 +33,7 @@ common::Router make_router() {
        handlers::admin_create_variant},
       {"PATCH", "/api/v1/admin/variants/{id}", Access::kAdmin, handlers::admin_update_variant},
       {"POST", "/api/v1/admin/variants/{id}/stock", Access::kAdmin, handlers::admin_adjust_stock},
-      // carts, addresses, checkout and orders (issue 4)
+      // carts, addresses, checkout and orders
       {"GET", "/api/v1/carts/me", Access::kUser, handlers::get_cart},
       {"POST", "/api/v1/carts/me/items", Access::kUser, handlers::add_cart_item},
       {"PATCH", "/api/v1/carts/me/items/{cart_item_id}", Access::kUser, handlers::update_cart_item},

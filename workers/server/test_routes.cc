@@ -6,34 +6,30 @@
 #include <fstream>
 #include <memory>
 
-#include "workers/server/context.h"
+#include "common/query_params.h"
 #include "workers/server/proc_stats.h"
 
 namespace server {
 
 namespace {
 
-int64_t int_param(const common::Request& req, const char* name, int64_t min, int64_t max) {
-  const auto text = common::QueryParams::parse(req.query).get(name);
+// Registered with its own role: only a worker of a stack with test routes
+// prepares it (see worker_db_options).
+const common::pg::Statement kSleep{"test.sleep", common::pg::Role::kTestRoutes,
+                                   common::pg::Effect::kRead, "SELECT pg_sleep($1::float8 / 1000)"};
+
+// The query parameter `name`, required, as an integer in [min, max]. Throws
+// AppError(kValidationError) otherwise.
+int64_t int_param(const common::Request& req, const char* name, common::IntRange range) {
   common::FieldErrors errors;
-  int64_t value = 0;
-  try {
-    size_t used = 0;
-    value = text ? std::stoll(*text, &used) : 0;
-    if (!text || used != text->size() || value < min || value > max) throw std::out_of_range(name);
-  } catch (const std::exception&) {
-    errors.add(name,
-               "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
-  }
+  const auto value = common::query_int(common::QueryParams::parse(req.query), name, range, errors);
+  if (!value) errors.add(name, range.describe());
   errors.throw_if_any();
-  return value;
+  return *value;
 }
 
 common::Response sleep(const common::Request& req, common::RouteContext& ctx) {
-  // Function-local: prepared on first use, so that stacks without test routes
-  // never prepare it.
-  static const common::pg::Statement kSleep{"test.sleep", "SELECT pg_sleep($1::float8 / 1000)"};
-  const int64_t ms = int_param(req, "ms", 1, 600000);
+  const int64_t ms = int_param(req, "ms", {1, 600000});
   const common::pg::Result r = ctx.db.exec(kSleep, {std::to_string(ms)});
   Json::Value data(Json::objectValue);
   data["slept_ms"] = static_cast<Json::Int64>(ms);
@@ -41,7 +37,7 @@ common::Response sleep(const common::Request& req, common::RouteContext& ctx) {
 }
 
 common::Response alloc(const common::Request& req, common::RouteContext&) {
-  const int64_t mb = int_param(req, "mb", 1, 4096);
+  const int64_t mb = int_param(req, "mb", {1, 4096});
   // Kept on purpose until the process exits: this route exists to grow RSS.
   static std::vector<std::unique_ptr<char[]>> kept;
   auto block = std::make_unique<char[]>(static_cast<size_t>(mb) << 20);

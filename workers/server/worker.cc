@@ -65,14 +65,6 @@ void on_db_connection(int backend_pid) {
 void on_statement_begin(const char* name, const char* sql) { g_slot->begin_statement(name, sql); }
 void on_statement_end(std::chrono::microseconds elapsed) { g_slot->end_statement(elapsed.count()); }
 
-common::pg::ConnectionOptions db_options(const common::Config& config) {
-  common::pg::ConnectionOptions o;
-  o.conninfo = config.database_url;
-  o.connect_timeout_s = config.db_connect_timeout_s;
-  o.statement_timeout_ms = config.db_statement_timeout_ms;
-  return o;
-}
-
 common::Router worker_router(const common::Config& config) {
   std::vector<common::Route> routes = make_router().routes();
   if (config.enable_test_routes) {
@@ -187,6 +179,18 @@ void reopen_log(const common::Config& config) {
 
 }  // namespace
 
+common::pg::ConnectionOptions worker_db_options(const common::Config& config) {
+  common::pg::ConnectionOptions o;
+  o.conninfo = config.database_url;
+  o.connect_timeout_s = config.db_connect_timeout_s;
+  o.statement_timeout_ms = config.db_statement_timeout_ms;
+  o.roles = config.enable_test_routes
+                ? common::pg::Roles{common::pg::Role::kService, common::pg::Role::kTestRoutes}
+                : common::pg::Roles{common::pg::Role::kService};
+  o.prepare_on_connect = true;
+  return o;
+}
+
 int run_worker(const WorkerSetup& setup) {
   const common::Config& config = setup.config;
   const sigset_t wait_mask = install_worker_signals();
@@ -199,7 +203,7 @@ int run_worker(const WorkerSetup& setup) {
   common::pg::set_hooks({on_db_connection, on_statement_begin, on_statement_end});
 
   // Opened here, after fork(), and kept for the life of the process.
-  common::pg::Connection db(db_options(config));
+  common::pg::Connection db(worker_db_options(config));
   try {
     db.ensure_connected();
   } catch (const common::pg::DbError& e) {

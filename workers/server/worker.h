@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "common/config.h"
+#include "common/pg.h"
 #include "workers/server/scoreboard.h"
 
 namespace server {
@@ -27,6 +28,12 @@ struct WorkerSetup {
   pid_t master_pid;
   scoreboard::Slot& slot;  // prepared by the master before fork()
 };
+
+// A worker's database connection: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS,
+// and the statements of pg::Role::kService (plus kTestRoutes with
+// ENABLE_TEST_ROUTES=1), all prepared right after connecting. Nothing the
+// CLI runs (migrate.*, seed_large.*) is prepared on it.
+common::pg::ConnectionOptions worker_db_options(const common::Config& config);
 
 // Runs in the child. Returns the exit code for _exit().
 int run_worker(const WorkerSetup& setup);

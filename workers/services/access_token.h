@@ -1,14 +1,15 @@
 // Access tokens (JWT HS256, API.md "Identity") as the service issues and
-// checks them: the claims it puts in, and the Principal the central access
-// check (workers/server/dispatch.cc) gets out of an Authorization header.
+// checks them: the claims it puts in, and the Principal a token names. The
+// Authorization header is the central access check's business
+// (workers/server/access_check.h); this takes the token alone.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/config.h"
-#include "workers/server/context.h"
+#include "common/principal.h"
 
 namespace services {
 
@@ -22,13 +23,11 @@ int64_t unix_now();
 std::string issue_access_token(const common::Config& config, int64_t user_id,
                                const std::string& role, int64_t now);
 
-// The caller named by an `Authorization: Bearer <token>` header value (the
-// scheme is case-insensitive). Throws AppError(kUnauthorized) with a
-// `WWW-Authenticate: Bearer` header when the header is missing or not a
-// Bearer token, and with `Bearer error="invalid_token"` when the token is
-// malformed, not HS256, badly signed, expired, not yet valid, or names a role
-// other than "user" and "admin".
-common::Principal authenticate(const std::optional<std::string>& authorization,
-                               const common::Config& config, int64_t now);
+// The caller `token` names, verified at `now`. Throws AppError(kUnauthorized)
+// when the token is malformed, not HS256, badly signed, expired, not yet
+// valid, or names a role other than "user" and "admin" (and when
+// config.jwt_secret is empty: then nothing verifies).
+[[nodiscard]] common::Principal verify_access_token(std::string_view token,
+                                                    const common::Config& config, int64_t now);
 
 }  // namespace services

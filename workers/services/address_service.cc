@@ -64,10 +64,6 @@ std::optional<std::string> optional_text(const Json::Value& body, const char* fi
   return text;
 }
 
-Json::Value opt_json(const std::optional<std::string>& v) {
-  return v ? Json::Value(*v) : Json::Value();
-}
-
 }  // namespace
 
 bool is_iso_country(std::string_view code) {
@@ -104,9 +100,9 @@ Json::Value address_json(const repo::Address& address) {
   Json::Value out(Json::objectValue);
   out["id"] = static_cast<Json::Int64>(address.id);
   out["line1"] = a.line1;
-  out["line2"] = opt_json(a.line2);
+  out["line2"] = common::json::or_null(a.line2);
   out["city"] = a.city;
-  out["region"] = opt_json(a.region);
+  out["region"] = common::json::or_null(a.region);
   out["country"] = a.country;
   out["postal_code"] = a.postal_code;
   out["created_at"] = address.created_at;

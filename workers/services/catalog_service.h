@@ -1,5 +1,6 @@
-// Catalogue use cases: query validation (API.md "Catalogue"), the reads, and
-// the JSON shapes. Pure functions except the two that take a Connection; no HTTP.
+// Catalogue use cases (API.md "Catalogue"): the reads and their JSON shapes.
+// Pure functions except those that take a Connection; no HTTP (the handler
+// turns the query string into a ProductListRequest).
 #pragma once
 
 #include <json/value.h>
@@ -10,29 +11,25 @@
 #include <string_view>
 #include <vector>
 
-#include "common/http.h"
 #include "common/pg.h"
 #include "workers/repositories/catalog_repository.h"
 
 namespace services {
 
+// One page of the product list; every filter is off when nullopt.
 struct ProductListRequest {
-  repo::ProductFilter filter;
-  int limit = 20;
+  int64_t after_id = 0;  // products with a greater id
+  std::optional<int64_t> category_id;
+  std::optional<std::string> title_contains;  // case-insensitive, matched literally
+  std::optional<int64_t> min_price_cents;     // on the lowest variant price
+  std::optional<int64_t> max_price_cents;
+  std::optional<bool> has_inventory;
+  int limit = 20;  // 1..100
 };
-
-// Validates GET /api/v1/products parameters: limit 1..100 (default 20),
-// after >= 0, category_id >= 1, q 2..100 characters, min/max_price_cents >= 0
-// with min <= max, has_inventory true|false|1|0. Unknown parameters are
-// ignored. Throws AppError(kValidationError) naming every bad parameter.
-ProductListRequest parse_product_list_query(const common::QueryParams& query);
 
 // "%<text>%" for ILIKE with '%', '_' and '\' in text escaped (backslash is
 // PostgreSQL's default LIKE escape), so user input matches only literally.
 std::string like_contains_pattern(std::string_view text);
-
-// true|1 -> true, false|0 -> false, anything else nullopt.
-std::optional<bool> parse_query_bool(std::string_view value);
 
 // {"items": [...], "pagination": {cursor, has_more, count, limit}} from up to
 // limit + 1 rows (the extra row only says there is more).
@@ -43,7 +40,8 @@ Json::Value product_detail_json(const repo::ProductDetail& product);
 Json::Value variant_json(const repo::Variant& variant);
 Json::Value categories_json(const std::vector<repo::Category>& categories);
 
-Json::Value list_products(common::pg::Connection& db, const ProductListRequest& request);
+[[nodiscard]] Json::Value list_products(common::pg::Connection& db,
+                                        const ProductListRequest& request);
 // Throws AppError(kNotFound) when there is no such product.
 Json::Value get_product(common::pg::Connection& db, int64_t id);
 Json::Value list_categories(common::pg::Connection& db);

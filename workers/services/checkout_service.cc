@@ -25,7 +25,6 @@ namespace pg = common::pg;
 
 namespace {
 
-constexpr int kCreated = 201;
 constexpr size_t kMaxKeyLength = 255;
 
 bool is_currency_code(const std::string& s) {
@@ -45,8 +44,7 @@ CheckoutAnswer replay(pg::Connection& tx, int64_t user_id, const IdempotencyKey&
     throw AppError(ErrorCode::kIdempotencyKeyReused,
                    "this Idempotency-Key was used with a different request body");
   }
-  return {static_cast<int>(*stored->response_status),
-          common::json::parse_trusted(*stored->response_body), true};
+  return {common::json::parse_trusted(*stored->response_body), true};
 }
 
 // Step 2: the requested addresses must be the caller's.
@@ -184,10 +182,10 @@ CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutReque
     check_addresses(tx, user_id, request);
     Json::Value order = place_order(tx, user_id, request);
     if (key) {
-      repo::complete_key(tx, user_id, key->key, kCreated, common::json::write(order),
+      repo::complete_key(tx, user_id, key->key, common::json::write(order),
                          order["order_id"].asInt64());
     }
-    return {kCreated, std::move(order), false};
+    return {std::move(order), false};
   });
 }
 

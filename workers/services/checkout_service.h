@@ -1,6 +1,7 @@
 // Checkout (API.md "Orders", POST /api/v1/orders/checkout): the caller's cart
 // becomes an order in one transaction, optionally under an Idempotency-Key.
-// No HTTP here; the handler passes the parsed body and the header's value.
+// No HTTP here; the handler passes the parsed body and the header's value,
+// and picks the status and headers of the answer.
 #pragma once
 
 #include <json/value.h>
@@ -43,9 +44,10 @@ struct IdempotencyKey {
 };
 
 struct CheckoutAnswer {
-  int status;         // 201 (also when replayed)
   Json::Value order;  // services::order_json of the order
-  bool replayed;      // true: the stored answer of an earlier request with this key
+  // false: this call created the order. true: an earlier request with this
+  // key created it, and `order` is the answer stored then.
+  bool replayed = false;
 };
 
 // One transaction (retried on deadlock or serialization failure, then 503):
@@ -63,7 +65,8 @@ struct CheckoutAnswer {
 //      from available to reserved (ledger kind "reserve"), append the
 //      "created" event, empty the cart, store the answer under the key.
 // Any exception rolls everything back, the key's claim included.
-CheckoutAnswer checkout(common::pg::Connection& db, int64_t user_id, const CheckoutRequest& request,
-                        const std::optional<IdempotencyKey>& key);
+[[nodiscard]] CheckoutAnswer checkout(common::pg::Connection& db, int64_t user_id,
+                                      const CheckoutRequest& request,
+                                      const std::optional<IdempotencyKey>& key);
 
 }  // namespace services

@@ -1,8 +1,5 @@
 #include "workers/services/order_service.h"
 
-#include <charconv>
-#include <limits>
-
 #include "common/error.h"
 #include "common/json.h"
 #include "common/pagination.h"
@@ -15,30 +12,6 @@ using common::AppError;
 using common::ErrorCode;
 
 namespace {
-
-// A decimal integer in [min, max] from a query parameter, or nullopt.
-std::optional<int64_t> query_int(const common::QueryParams& q, const char* name, int64_t min,
-                                 int64_t max, const std::string& problem,
-                                 common::FieldErrors& errors) {
-  const auto raw = q.get(name);
-  if (!raw) return std::nullopt;
-  int64_t value = 0;
-  const auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), value);
-  if (raw->empty() || ec != std::errc() || end != raw->data() + raw->size() || value < min ||
-      value > max) {
-    errors.add(name, problem);
-    return std::nullopt;
-  }
-  return value;
-}
-
-Json::Value opt_json(const std::optional<int64_t>& v) {
-  return v ? Json::Value(static_cast<Json::Int64>(*v)) : Json::Value();
-}
-
-Json::Value opt_json(const std::optional<std::string>& v) {
-  return v ? Json::Value(*v) : Json::Value();
-}
 
 // Who moved the order, without exposing staff user ids to customers.
 const char* actor_of(const repo::OrderEventRow& event, int64_t owner_id) {
@@ -68,18 +41,6 @@ void move_order_stock(common::pg::Connection& tx, const ActionRequest& request,
 
 }  // namespace
 
-OrderListRequest parse_order_list_query(const common::QueryParams& q) {
-  common::FieldErrors errors;
-  OrderListRequest request;
-  if (auto limit = query_int(q, "limit", 1, 100, "must be an integer between 1 and 100", errors)) {
-    request.limit = static_cast<int>(*limit);
-  }
-  request.after = query_int(q, "after", 1, std::numeric_limits<int64_t>::max(),
-                            "must be a positive integer (the cursor of the previous page)", errors);
-  errors.throw_if_any();
-  return request;
-}
-
 std::string parse_payment_reference(const Json::Value& body) {
   common::FieldErrors errors;
   auto reference = common::json::get_string(body, "payment_reference", 1, 255, errors);
@@ -100,10 +61,10 @@ Json::Value order_json(const repo::OrderDetail& detail) {
   for (const repo::OrderItemRow& i : detail.items) {
     Json::Value item(Json::objectValue);
     item["order_item_id"] = static_cast<Json::Int64>(i.id);
-    item["variant_id"] = opt_json(i.variant_id);
-    item["variant_sku"] = opt_json(i.variant_sku);
-    item["product_title"] = opt_json(i.product_title);
-    item["product_sku"] = opt_json(i.product_sku);
+    item["variant_id"] = common::json::or_null(i.variant_id);
+    item["variant_sku"] = common::json::or_null(i.variant_sku);
+    item["product_title"] = common::json::or_null(i.product_title);
+    item["product_sku"] = common::json::or_null(i.product_sku);
     item["attributes"] = common::json::parse_trusted(i.attributes_json);
     item["unit_price_cents"] = static_cast<Json::Int64>(i.unit_price_cents);
     item["quantity"] = static_cast<Json::Int64>(i.quantity);
@@ -112,13 +73,13 @@ Json::Value order_json(const repo::OrderDetail& detail) {
   }
   out["created_at"] = o.created_at;
   out["updated_at"] = o.updated_at;
-  out["shipping_address_id"] = opt_json(o.shipping_address_id);
-  out["billing_address_id"] = opt_json(o.billing_address_id);
-  out["payment_reference"] = opt_json(o.payment_reference);
+  out["shipping_address_id"] = common::json::or_null(o.shipping_address_id);
+  out["billing_address_id"] = common::json::or_null(o.billing_address_id);
+  out["payment_reference"] = common::json::or_null(o.payment_reference);
   Json::Value& events = out["events"] = Json::Value(Json::arrayValue);
   for (const repo::OrderEventRow& e : detail.events) {
     Json::Value event(Json::objectValue);
-    event["from_status"] = opt_json(e.from_status);
+    event["from_status"] = common::json::or_null(e.from_status);
     event["to_status"] = e.to_status;
     event["actor"] = actor_of(e, o.user_id);
     event["created_at"] = e.created_at;

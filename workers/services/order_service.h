@@ -10,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "common/http.h"
 #include "common/pg.h"
 #include "workers/repositories/order_repository.h"
 #include "workers/services/order_state.h"
@@ -21,10 +20,6 @@ struct OrderListRequest {
   std::optional<int64_t> after;  // the cursor: orders with a smaller id
   int limit = 20;                // 1..100
 };
-
-// Validates GET /api/v1/orders parameters: limit 1..100 (default 20), after a
-// positive id. Throws AppError(kValidationError) naming every bad parameter.
-OrderListRequest parse_order_list_query(const common::QueryParams& query);
 
 // {payment_reference: 1..255 characters}, required. Throws AppError(kValidationError).
 std::string parse_payment_reference(const Json::Value& body);

@@ -1,6 +1,6 @@
-// Parameter text for the repositories of carts, addresses and orders:
-// integers, optional integers and PostgreSQL array literals ("{1,2,3}") to
-// bind as $n::bigint[] / $n::integer[] (parameters never become SQL text).
+// Parameter text for named statements: integers, optional integers (nullopt is
+// SQL NULL) and PostgreSQL array literals ("{1,2,3}") to bind as
+// $n::bigint[] / $n::integer[]. Parameters never become SQL text.
 #pragma once
 
 #include <cstdint>
@@ -10,12 +10,12 @@
 
 #include "common/pg.h"
 
-namespace repo::sql {
+namespace common::pg {
 
 inline std::string num(int64_t v) { return std::to_string(v); }
 
-inline common::pg::Param opt_num(const std::optional<int64_t>& v) {
-  return v ? common::pg::Param(std::to_string(*v)) : std::nullopt;
+inline Param opt_num(const std::optional<int64_t>& v) {
+  return v ? Param(std::to_string(*v)) : std::nullopt;
 }
 
 // "{1,2,3}"; "{}" for an empty list.
@@ -29,4 +29,4 @@ inline std::string int_array(const std::vector<int64_t>& values) {
   return out;
 }
 
-}  // namespace repo::sql
+}  // namespace common::pg

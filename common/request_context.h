@@ -1,0 +1,28 @@
+// What a route handler gets besides the Request: the process's database
+// connection, the configuration, the path parameters of the matched route and,
+// for kUser and kAdmin routes, the verified caller.
+//
+// It sits below the handlers and the router (common/router.h names it in the
+// handler signature) and knows nothing of HTTP. Services do not take it: a
+// handler passes them the connection and plain values out of it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/config.h"
+#include "common/pg.h"
+#include "common/principal.h"
+
+namespace common {
+
+struct RouteContext {
+  pg::Connection& db;
+  const Config& config;
+  std::vector<int64_t> params;  // path parameters in pattern order
+  // Set by the central access check for kUser and kAdmin routes.
+  std::optional<Principal> principal;
+};
+
+}  // namespace common

@@ -1,0 +1,30 @@
+// The central access check, run by dispatch() before a route's handler:
+//   kPublic    nothing;
+//   kLoopback  the client address must be loopback, else 403 FORBIDDEN;
+//   kUser      an `Authorization: Bearer <access_token>` header whose token
+//              verifies (services/access_token.h); its Principal goes into
+//              ctx.principal;
+//   kAdmin     as kUser, and the role must be admin, else 403 FORBIDDEN.
+// A missing or non-Bearer header is 401 UNAUTHORIZED with
+// `WWW-Authenticate: Bearer`; a token that does not verify is 401 with
+// `WWW-Authenticate: Bearer error="invalid_token"`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/http.h"
+#include "common/router.h"
+
+namespace server {
+
+// The token of an Authorization header value "Bearer <token>" (the scheme is
+// case-insensitive, RFC 7235; one or more spaces before the token), or
+// nullopt for another scheme or a value that is not exactly one token.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
+
+// Throws AppError as above; returns when the caller may run the route.
+void check_access(common::Access access, const common::Request& req, common::RouteContext& ctx);
+
+}  // namespace server
