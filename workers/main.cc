@@ -7,7 +7,6 @@
 
 #include "common/config.h"
 #include "common/config_file.h"
-#include "common/log.h"
 #include "common/secrets.h"
 #include "workers/cli/commands.h"
 #include "workers/server/serve.h"
@@ -18,14 +17,6 @@ constexpr const char* kUsage =
     "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N |\n"
     "                         user create --email EMAIL [--role admin|user]]\n"
     "Configuration comes from the environment and CONFIG_FILE; see README.md.\n";
-
-void init_logging(const common::Config& config) {
-  common::log::Level level = common::log::Level::kInfo;
-  common::log::Format format = common::log::Format::kText;
-  common::log::parse_level(config.log_level, level);
-  common::log::parse_format(config.log_format, format);
-  common::log::init(level, format);
-}
 
 }  // namespace
 
@@ -45,7 +36,7 @@ int main(int argc, char** argv) {
     for (const auto& p : e.problems()) std::fprintf(stderr, "config: %s\n", p.c_str());
     return 2;
   }
-  init_logging(config);
+  common::init_logging(config);
 
   if (command == "serve") {
     // Before the workers are forked, so that they all sign with one key.

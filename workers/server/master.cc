@@ -110,7 +110,7 @@ int Master::run() {
   common::log::info("master started", {{"listen", config_.listen},
                                        {"status_listen", config_.status_listen},
                                        {"control_socket", config_.control_socket},
-                                       {"mode", config_.pool_mode},
+                                       {"mode", common::pool_mode_name(config_.pool_mode)},
                                        {"workers", target_},
                                        {"upgrade_from", inherited_.old_master}});
 
@@ -347,7 +347,7 @@ int serve(const common::Config& config) {
                       {{"reason", error}});
   }
 
-  const bool dynamic = config.pool_mode == "dynamic";
+  const bool dynamic = config.pool_mode == common::PoolMode::kDynamic;
   int target = dynamic ? config.min_workers : config.workers;
   if (setup.inherited.runtime_workers > 0) {
     target = std::clamp(setup.inherited.runtime_workers, config.min_workers, config.max_workers);

@@ -105,7 +105,7 @@ class Master {
   void reopen_log();
   void write_pid_file();
   void remove_files();
-  bool dynamic() const { return config_.pool_mode == "dynamic"; }
+  bool dynamic() const { return config_.pool_mode == common::PoolMode::kDynamic; }
 
   // master_pool.cc: workers
   void reap();

@@ -178,7 +178,7 @@ bool Master::reload(std::string& message) {
     common::log::error("reload refused", {{"reason", message}});
     return false;
   }
-  const bool to_dynamic = fresh.pool_mode == "dynamic";
+  const bool to_dynamic = fresh.pool_mode == common::PoolMode::kDynamic;
   int target = to_dynamic ? fresh.min_workers : fresh.workers;
   if (runtime_target_ > 0) {
     target = std::clamp(runtime_target_, fresh.min_workers, fresh.max_workers);
@@ -188,11 +188,7 @@ bool Master::reload(std::string& message) {
     return false;
   }
 
-  common::log::Level level = common::log::Level::kInfo;
-  common::log::Format format = common::log::Format::kText;
-  common::log::parse_level(fresh.log_level, level);
-  common::log::parse_format(fresh.log_format, format);
-  common::log::init(level, format);
+  common::init_logging(fresh);
   if (!fresh.log_file.empty() && fresh.log_file != config_.log_file) {
     std::string error;
     if (!common::log::redirect_to_file(fresh.log_file, error)) {
