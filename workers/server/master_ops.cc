@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/secrets.h"
+#include "common/settings.h"
 #include "workers/server/control.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/master.h"
@@ -155,21 +156,14 @@ bool Master::reload(std::string& message) {
     message = std::string("invalid configuration: ") + e.what();
     return false;
   }
-  // Settings bound to the sockets and files the master holds need a restart.
+  // Settings bound to the sockets and files the master holds need a restart
+  // (the settings table says which); they keep their running values.
+  const auto changes = common::settings::diff(config_, fresh);
   Json::Value kept(Json::arrayValue);
-  const auto keep = [&](auto& fresh_value, const auto& running, const char* name) {
-    if (fresh_value != running) {
-      kept.append(name);
-      fresh_value = running;
-    }
-  };
-  keep(fresh.state_dir, config_.state_dir, "STATE_DIR");
-  keep(fresh.listen, config_.listen, "LISTEN");
-  keep(fresh.listen_backlog, config_.listen_backlog, "LISTEN_BACKLOG");
-  keep(fresh.status_listen, config_.status_listen, "STATUS_LISTEN");
-  keep(fresh.control_socket, config_.control_socket, "CONTROL_SOCKET");
-  keep(fresh.pid_file, config_.pid_file, "PID_FILE");
-  keep(fresh.config_file, config_.config_file, "CONFIG_FILE");
+  for (const auto& change : changes) {
+    if (change.reload == common::settings::Reload::kRestart) kept.append(change.name);
+  }
+  common::settings::keep_restart_only(config_, fresh);
 
   const int capacity_limit = (board_->capacity() - 8) / 2;
   if (fresh.max_workers > capacity_limit) {
@@ -195,6 +189,12 @@ bool Master::reload(std::string& message) {
       common::log::error("cannot open the new LOG_FILE; keeping the old one", {{"reason", error}});
       fresh.log_file = config_.log_file;
     }
+  }
+  for (const auto& change : changes) {
+    const bool applied = change.reload == common::settings::Reload::kApplied;
+    common::log::write(applied ? common::log::Level::kInfo : common::log::Level::kWarn,
+                       applied ? "setting changed, applied" : "setting changed, needs restart",
+                       {{"setting", change.name}, {"from", change.from}, {"to", change.to}});
   }
   config_ = std::move(fresh);
   target_ = target;
