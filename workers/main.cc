@@ -1,5 +1,6 @@
 // ecommerce-server: the one binary. `serve` (default) runs the pre-forked pool;
-// `migrate`, `migrate status`, `seed` and `seed-large` manage the database.
+// `migrate`, `migrate status`, `seed` and `seed-large` manage the database;
+// `config` shows the settings.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -15,7 +16,8 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N |\n"
-    "                         user create --email EMAIL [--role admin|user]]\n"
+    "                         user create --email EMAIL [--role admin|user] |\n"
+    "                         config [--markdown]]\n"
     "Configuration comes from the environment and CONFIG_FILE; see README.md.\n";
 
 }  // namespace
@@ -28,6 +30,9 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return 0;
   }
+
+  // Before loading: it reports where each value came from, and a bad one.
+  if (command == "config") return cli::config(args);
 
   common::Config config;
   try {
