@@ -71,14 +71,15 @@ ConfigValues read_config_file(const std::string& path) {
   return parse_config_file(text.str());
 }
 
-Config load_config_with_file(const EnvLookup& env) {
+Config load_config_with_file(const EnvLookup& env, SettingSources* sources) {
   const char* path = env("CONFIG_FILE");
-  if (path == nullptr || *path == '\0') return load_config(env);
+  if (path == nullptr || *path == '\0') return load_config_layers({{Source::kEnv, env}}, sources);
   const ConfigValues file = read_config_file(path);
-  return load_config([&](const char* name) -> const char* {
+  const EnvLookup from_file = [&](const char* name) -> const char* {
     const auto it = file.find(name);
-    return it != file.end() ? it->second.c_str() : env(name);
-  });
+    return it != file.end() ? it->second.c_str() : nullptr;
+  };
+  return load_config_layers({{Source::kFile, from_file}, {Source::kEnv, env}}, sources);
 }
 
 }  // namespace common

@@ -7,8 +7,8 @@
 //   LOG_LEVEL = debug        (spaces around '=' and the value are trimmed)
 //   LOG_FILE="/var/log/x"    (one pair of matching quotes is removed)
 //
-// Keys are the variable names of common/config.h; CONFIG_FILE itself cannot
-// be set from the file.
+// Keys are the variable names of the settings table (common/settings.h);
+// CONFIG_FILE itself cannot be set from the file.
 #pragma once
 
 #include <map>
@@ -29,7 +29,9 @@ ConfigValues parse_config_file(std::string_view text);
 ConfigValues read_config_file(const std::string& path);
 
 // The configuration the server runs with: `env`, overridden by the values of
-// the file CONFIG_FILE names (when `env` sets it). Throws ConfigError.
-Config load_config_with_file(const EnvLookup& env);
+// the file CONFIG_FILE names (when `env` sets it). Throws ConfigError. When
+// `sources` is given, it says for every setting whether its value came from
+// the file, the environment, its default or other settings.
+Config load_config_with_file(const EnvLookup& env, SettingSources* sources = nullptr);
 
 }  // namespace common

@@ -1,5 +1,5 @@
 // The pool settings' defaults that depend on other settings, and their
-// cross-checks (declared in config.h, section "pool operations").
+// cross-checks (finish_pool_settings in common/config.h).
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,10 +10,7 @@ namespace common {
 
 std::vector<std::string> finish_pool_settings(Config& c) {
   std::vector<std::string> problems;
-  const bool dynamic = c.pool_mode == "dynamic";
-  if (c.pool_mode != "static" && !dynamic) {
-    problems.push_back("POOL_MODE must be static or dynamic, got '" + c.pool_mode + "'");
-  }
+  const bool dynamic = c.pool_mode == PoolMode::kDynamic;
   const long cores = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
   if (c.max_workers == 0) c.max_workers = std::max(c.workers, static_cast<int>(4 * cores));
   if (c.min_workers == 0) c.min_workers = dynamic ? std::min(2, c.max_workers) : 1;

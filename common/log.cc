@@ -18,20 +18,6 @@ Level g_level = Level::kInfo;
 Format g_format = Format::kText;
 std::string g_request_id;
 
-const char* level_name(Level level) {
-  switch (level) {
-    case Level::kDebug:
-      return "debug";
-    case Level::kInfo:
-      return "info";
-    case Level::kWarn:
-      return "warn";
-    case Level::kError:
-      return "error";
-  }
-  return "info";
-}
-
 std::string text_value(const Json::Value& v) {
   if (v.isString()) {
     const std::string s = v.asString();
@@ -54,6 +40,22 @@ bool parse_level(std::string_view s, Level& out) {
     return false;
   return true;
 }
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
+  }
+  return "info";
+}
+
+const char* format_name(Format format) { return format == Format::kJson ? "json" : "text"; }
 
 bool parse_format(std::string_view s, Format& out) {
   if (s == "text")

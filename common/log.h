@@ -15,9 +15,13 @@ namespace common::log {
 enum class Level { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 enum class Format { kText, kJson };
 
-// Parses "debug|info|warn|error" / "text|json"; nullopt-like false on bad input.
+// Parses LOG_LEVEL "debug|info|warn|error" ("warning" too) / LOG_FORMAT
+// "text|json"; returns false, `out` untouched, on anything else.
 bool parse_level(std::string_view s, Level& out);
 bool parse_format(std::string_view s, Format& out);
+// The canonical text of each value ("warn", not "warning").
+const char* level_name(Level level);
+const char* format_name(Format format);
 
 void init(Level level, Format format);
 bool enabled(Level level);

@@ -96,7 +96,7 @@ std::string jwt_secret_path(const Config& config) { return config.state_dir + "/
 
 void ensure_jwt_secret(Config& config) {
   if (!config.jwt_secret.empty()) return;
-  if (config.app_env == "production") {
+  if (config.app_env == AppEnv::kProduction) {
     throw ConfigError({"JWT_SECRET must be set when APP_ENV=production"});
   }
   const std::string path = jwt_secret_path(config);

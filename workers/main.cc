@@ -1,5 +1,6 @@
 // ecommerce-server: the one binary. `serve` (default) runs the pre-forked pool;
-// `migrate`, `migrate status`, `seed` and `seed-large` manage the database.
+// `migrate`, `migrate status`, `seed` and `seed-large` manage the database;
+// `config` shows the settings.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -7,7 +8,6 @@
 
 #include "common/config.h"
 #include "common/config_file.h"
-#include "common/log.h"
 #include "common/secrets.h"
 #include "workers/cli/commands.h"
 #include "workers/server/serve.h"
@@ -16,16 +16,9 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ecommerce-server [serve | migrate [status] | seed | seed-large --products N |\n"
-    "                         user create --email EMAIL [--role admin|user]]\n"
+    "                         user create --email EMAIL [--role admin|user] |\n"
+    "                         config [--markdown]]\n"
     "Configuration comes from the environment and CONFIG_FILE; see README.md.\n";
-
-void init_logging(const common::Config& config) {
-  common::log::Level level = common::log::Level::kInfo;
-  common::log::Format format = common::log::Format::kText;
-  common::log::parse_level(config.log_level, level);
-  common::log::parse_format(config.log_format, format);
-  common::log::init(level, format);
-}
 
 }  // namespace
 
@@ -38,6 +31,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // Before loading: it reports where each value came from, and a bad one.
+  if (command == "config") return cli::config(args);
+
   common::Config config;
   try {
     config = common::load_config_with_file([](const char* name) { return std::getenv(name); });
@@ -45,7 +41,7 @@ int main(int argc, char** argv) {
     for (const auto& p : e.problems()) std::fprintf(stderr, "config: %s\n", p.c_str());
     return 2;
   }
-  init_logging(config);
+  common::init_logging(config);
 
   if (command == "serve") {
     // Before the workers are forked, so that they all sign with one key.

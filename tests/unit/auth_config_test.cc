@@ -87,7 +87,7 @@ TEST_CASE("production refuses to start without JWT_SECRET", "[unit][config][auth
   test_support::TempDir dir("auth-config");
   common::Config c;
   c.state_dir = dir.path().string();
-  c.app_env = "production";
+  c.app_env = common::AppEnv::kProduction;
   CHECK_THROWS_AS(common::ensure_jwt_secret(c), common::ConfigError);
   CHECK_FALSE(std::filesystem::exists(common::jwt_secret_path(c)));
   c.jwt_secret = std::string(32, 'p');

@@ -1,4 +1,4 @@
-// The pool's settings (issue 5) and CONFIG_FILE.
+// The pool's settings and CONFIG_FILE.
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -21,7 +21,7 @@ common::Config load(const test_support::Env& env) { return test_support::config_
 
 TEST_CASE("pool settings have documented defaults", "[unit][config][pool]") {
   const common::Config c = load({{"STATE_DIR", "/srv/s"}, {"WORKERS", "4"}});
-  CHECK(c.pool_mode == "static");
+  CHECK(c.pool_mode == common::PoolMode::kStatic);
   CHECK(c.min_workers == 1);
   CHECK(c.max_workers >= 4);
   CHECK(c.min_spare == 1);
@@ -93,9 +93,9 @@ TEST_CASE("CONFIG_FILE overrides the environment", "[unit][config][pool]") {
   }
   const common::Config c = common::load_config_with_file(
       env_lookup({{"CONFIG_FILE", path}, {"WORKERS", "7"}, {"LOG_FORMAT", "json"}}));
-  CHECK(c.workers == 3);          // from the file
-  CHECK(c.max_requests == 500);   // from the file
-  CHECK(c.log_format == "json");  // from the environment
+  CHECK(c.workers == 3);                              // from the file
+  CHECK(c.max_requests == 500);                       // from the file
+  CHECK(c.log_format == common::log::Format::kJson);  // from the environment
   CHECK(c.config_file == path);
   {
     std::ofstream out(path);

@@ -19,9 +19,9 @@ TEST_CASE("config has documented defaults", "[unit][config]") {
   CHECK(c.listen_backlog == 511);
   CHECK(c.graceful_timeout_s == 30);
   CHECK(c.max_body_bytes == 65536);
-  CHECK(c.log_level == "info");
-  CHECK(c.log_format == "text");
-  CHECK(c.app_env == "development");
+  CHECK(c.log_level == common::log::Level::kInfo);
+  CHECK(c.log_format == common::log::Format::kText);
+  CHECK(c.app_env == common::AppEnv::kDevelopment);
   CHECK(c.migrations_dir.ends_with("/sql/migrations"));
 }
 
@@ -34,7 +34,7 @@ TEST_CASE("config reads the environment", "[unit][config]") {
   CHECK(c.workers == 7);
   CHECK(c.listen == "127.0.0.1:9000");
   CHECK(c.database_url == "postgresql:///db");
-  CHECK(c.log_format == "json");
+  CHECK(c.log_format == common::log::Format::kJson);
   CHECK(load({{"STATE_DIR", "/srv/x"}}).listen == "unix:/srv/x/run/fcgi.sock");
 }
 

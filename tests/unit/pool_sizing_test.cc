@@ -111,7 +111,7 @@ TEST_CASE("dynamic sizing does not oscillate as load comes and goes", "[unit][si
 
 TEST_CASE("the pool target comes from the mode unless a runtime count was set", "[unit][sizing]") {
   common::Config config;
-  config.pool_mode = "static";
+  config.pool_mode = common::PoolMode::kStatic;
   config.workers = 4;
   config.min_workers = 2;
   config.max_workers = 8;
@@ -120,7 +120,7 @@ TEST_CASE("the pool target comes from the mode unless a runtime count was set", 
   CHECK(server::pool_target(config, 20) == 8);  // kept within MIN_WORKERS..MAX_WORKERS
   CHECK(server::pool_target(config, 1) == 2);
   CHECK(server::largest_pool(config, 5) == 5);
-  config.pool_mode = "dynamic";
+  config.pool_mode = common::PoolMode::kDynamic;
   CHECK(server::pool_target(config, 0) == 2);
   CHECK(server::largest_pool(config, 5) == 8);
 }

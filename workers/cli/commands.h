@@ -31,4 +31,11 @@ int user(const common::Config& config, const std::vector<std::string>& args);
 // benchmark limits run exactly the service's SQL). Needs no database.
 int sql(const std::vector<std::string>& args);
 
+// `config` prints every setting (common/settings.h) with its effective value,
+// secrets masked, and where it came from: default, env, file (CONFIG_FILE) or
+// derived (from other settings). Exit 2, listing every problem, when the
+// configuration is invalid. `config --markdown` prints README's settings
+// tables instead and needs no configuration.
+int config(const std::vector<std::string>& args);
+
 }  // namespace cli

@@ -82,7 +82,7 @@ int Master::run() {
   common::log::info("master started", {{"listen", config_.listen},
                                        {"status_listen", config_.status_listen},
                                        {"control_socket", config_.control_socket},
-                                       {"mode", pool_.dynamic() ? "dynamic" : "static"},
+                                       {"mode", common::pool_mode_name(config_.pool_mode)},
                                        {"workers", pool_.target()},
                                        {"upgrade_from", handover_.old_master()}});
 
@@ -225,6 +225,7 @@ bool Master::reload(std::string& message) {
       plan_reload(config_, board_.capacity(), pool_.runtime_target(), db_limits_, message);
   if (plan) {
     apply_log_settings(plan->config, config_);
+    log_setting_changes(plan->changes);
     config_ = std::move(plan->config);
     pool_.reset_target(plan->target);
     supervisor_.new_generation();

@@ -14,7 +14,7 @@ PoolView make_pool_view(const PoolViewSources& src) {
   constexpr auto kRelaxed = std::memory_order_relaxed;
   PoolView v;
   v.master_pid = src.master_pid;
-  v.mode = src.pool.dynamic() ? "dynamic" : "static";
+  v.mode = common::pool_mode_name(src.config.pool_mode);
   v.target = src.pool.target();
   v.min_workers = src.config.min_workers;
   v.max_workers = src.config.max_workers;

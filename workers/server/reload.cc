@@ -5,26 +5,27 @@
 #include "common/config_file.h"
 #include "common/log.h"
 #include "common/secrets.h"
+#include "common/settings.h"
 #include "workers/server/sizing.h"
 
 namespace server {
 
 Json::Value restart_only_settings(common::Config& fresh, const common::Config& running) {
   Json::Value kept(Json::arrayValue);
-  const auto keep = [&](auto& fresh_value, const auto& running_value, const char* name) {
-    if (fresh_value != running_value) {
-      kept.append(name);
-      fresh_value = running_value;
-    }
-  };
-  keep(fresh.state_dir, running.state_dir, "STATE_DIR");
-  keep(fresh.listen, running.listen, "LISTEN");
-  keep(fresh.listen_backlog, running.listen_backlog, "LISTEN_BACKLOG");
-  keep(fresh.status_listen, running.status_listen, "STATUS_LISTEN");
-  keep(fresh.control_socket, running.control_socket, "CONTROL_SOCKET");
-  keep(fresh.pid_file, running.pid_file, "PID_FILE");
-  keep(fresh.config_file, running.config_file, "CONFIG_FILE");
+  for (const auto& change : common::settings::diff(running, fresh)) {
+    if (change.reload == common::settings::Reload::kRestart) kept.append(change.name);
+  }
+  common::settings::keep_restart_only(running, fresh);
   return kept;
+}
+
+void log_setting_changes(const std::vector<common::settings::SettingChange>& changes) {
+  for (const auto& change : changes) {
+    const bool applied = change.reload == common::settings::Reload::kApplied;
+    common::log::write(applied ? common::log::Level::kInfo : common::log::Level::kWarn,
+                       applied ? "setting changed, applied" : "setting changed, needs restart",
+                       {{"setting", change.name}, {"from", change.from}, {"to", change.to}});
+  }
 }
 
 std::optional<ReloadPlan> plan_reload(const common::Config& running, int scoreboard_capacity,
@@ -42,6 +43,7 @@ std::optional<ReloadPlan> plan_reload(const common::Config& running, int scorebo
     message = std::string("invalid configuration: ") + e.what();
     return std::nullopt;
   }
+  plan.changes = common::settings::diff(running, plan.config);
   plan.kept = restart_only_settings(plan.config, running);
 
   const common::Config& fresh = plan.config;
@@ -61,11 +63,7 @@ std::optional<ReloadPlan> plan_reload(const common::Config& running, int scorebo
 }
 
 void apply_log_settings(common::Config& fresh, const common::Config& running) {
-  common::log::Level level = common::log::Level::kInfo;
-  common::log::Format format = common::log::Format::kText;
-  common::log::parse_level(fresh.log_level, level);
-  common::log::parse_format(fresh.log_format, format);
-  common::log::init(level, format);
+  common::init_logging(fresh);
   if (!fresh.log_file.empty() && fresh.log_file != running.log_file) {
     std::string error;
     if (!common::log::redirect_to_file(fresh.log_file, error)) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/config.h"
+#include "common/settings.h"
 #include "workers/server/db_admin.h"
 
 namespace server {
@@ -23,6 +24,7 @@ struct ReloadPlan {
   common::Config config;               // what to run from now on
   int target = 0;                      // the pool's new target
   Json::Value kept{Json::arrayValue};  // restart-only settings that kept their running values
+  std::vector<common::settings::SettingChange> changes;  // every setting that differs
 };
 
 // Loads the configuration as main() does (environment + CONFIG_FILE, the JWT
@@ -32,10 +34,13 @@ std::optional<ReloadPlan> plan_reload(const common::Config& running, int scorebo
                                       std::string& message);
 
 // Puts the running value back into `fresh` for every setting that only a
-// restart changes (STATE_DIR, LISTEN, LISTEN_BACKLOG, STATUS_LISTEN,
-// CONTROL_SOCKET, PID_FILE, CONFIG_FILE); returns the names of those that
-// differed.
+// restart changes (the settings table's "restart" rows: STATE_DIR, LISTEN,
+// LISTEN_BACKLOG, ...); returns the names of those that differed.
 Json::Value restart_only_settings(common::Config& fresh, const common::Config& running);
+
+// One log line per changed setting of an accepted reload: "setting changed,
+// applied" (info) or "setting changed, needs restart" (warn), secrets masked.
+void log_setting_changes(const std::vector<common::settings::SettingChange>& changes);
 
 // Switches the master's logging to the new LOG_LEVEL, LOG_FORMAT and
 // LOG_FILE. A LOG_FILE that cannot be opened is logged and the running one

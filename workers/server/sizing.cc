@@ -38,19 +38,15 @@ SizingDecision decide_pool_size(const SizingInput& in) {
   return d;
 }
 
-PoolMode pool_mode(const common::Config& config) {
-  return config.pool_mode == "dynamic" ? PoolMode::kDynamic : PoolMode::kStatic;
-}
-
 int pool_target(const common::Config& config, int runtime_target) {
   if (runtime_target > 0) {
     return std::clamp(runtime_target, config.min_workers, config.max_workers);
   }
-  return pool_mode(config) == PoolMode::kDynamic ? config.min_workers : config.workers;
+  return config.pool_mode == PoolMode::kDynamic ? config.min_workers : config.workers;
 }
 
 int largest_pool(const common::Config& config, int target) {
-  return pool_mode(config) == PoolMode::kDynamic ? config.max_workers : target;
+  return config.pool_mode == PoolMode::kDynamic ? config.max_workers : target;
 }
 
 bool fits_database(const common::Config& config, const std::optional<DbLimits>& limits, int workers,

@@ -24,7 +24,7 @@
 
 namespace server {
 
-enum class PoolMode { kStatic, kDynamic };
+using common::PoolMode;
 
 struct SizingInput {
   PoolMode mode = PoolMode::kStatic;
@@ -49,9 +49,6 @@ struct SizingDecision {
 };
 
 [[nodiscard]] SizingDecision decide_pool_size(const SizingInput& in);
-
-// POOL_MODE as the sizing policy reads it.
-PoolMode pool_mode(const common::Config& config);
 
 // The pool's target (static: the count; dynamic: the floor) for a
 // configuration: WORKERS or MIN_WORKERS, unless a count was set at runtime

@@ -17,7 +17,7 @@ WorkerPool::WorkerPool(Supervisor& supervisor, const common::Config& config,
 SizingInput WorkerPool::sizing_input() const {
   const sb::Scoreboard& board = supervisor_.board();
   SizingInput in;
-  in.mode = pool_mode(config_);
+  in.mode = config_.pool_mode;
   in.target = target_;
   in.max_workers = config_.max_workers;
   in.min_spare = config_.min_spare;

@@ -39,7 +39,7 @@ class WorkerPool {
   int target() const { return target_; }
   // 0 when no count was set at runtime.
   int runtime_target() const { return runtime_target_; }
-  bool dynamic() const { return pool_mode(config_) == PoolMode::kDynamic; }
+  bool dynamic() const { return config_.pool_mode == PoolMode::kDynamic; }
 
  private:
   SizingInput sizing_input() const;
