@@ -250,6 +250,8 @@ void Cache::invalidate(const std::vector<std::string>& version_keys) {
   if (!reply || reply->is_error()) failed();
 }
 
+void Cache::invalidate_all() { invalidate({kEpochKey}); }
+
 Health Cache::health() {
   if (!enabled()) return Health::kDisabled;
   if (Clock::now() < skip_until_) return Health::kUnreachable;

@@ -106,6 +106,9 @@ class Cache {
   // After a commit: moves each version key on. Never throws; a failure marks
   // the epoch owed (see above).
   void invalidate(const std::vector<std::string>& version_keys);
+  // Moves the epoch on: every entry stored so far is orphaned. For a write
+  // that cannot tell which entries it changed.
+  void invalidate_all();
 
   // PINGs Redis unless this process is backing off after a failure.
   Health health();

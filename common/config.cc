@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "common/redis.h"
 #include "common/settings.h"
 
 namespace common {
@@ -101,6 +102,12 @@ Config load_config_layers(const std::vector<ValueLayer>& layers, SettingSources*
       if (auto problem = settings::parse(s, value, c)) problems.push_back(std::move(*problem));
     }
     if (sources != nullptr) (*sources)[s.name] = source;
+  }
+  if (!c.redis_url.empty() && c.redis_url != "off") {
+    std::string error;
+    if (!redis::parse_redis_url(c.redis_url, error)) {
+      problems.push_back("REDIS_URL must be redis://host:port[/db], unix:///path or off: " + error);
+    }
   }
   if (!problems.empty()) throw ConfigError(problems);
 

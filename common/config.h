@@ -83,6 +83,10 @@ struct Config {
   std::string pid_file;        // derived from state_dir when unset
   std::string log_file;        // empty: stderr
   bool enable_test_routes = false;
+  // Catalogue cache (common/cache.h).
+  std::string redis_url;      // REDIS_URL; empty or "off": no cache
+  int redis_timeout_ms = 50;  // REDIS_TIMEOUT_MS
+  int cache_ttl_s = 300;      // CACHE_TTL_S
 };
 
 class ConfigError : public std::runtime_error {

@@ -72,7 +72,10 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
 
 Response conditional_ok(const Request& req, const Json::Value& data) {
   const std::string data_json = json::write(data);
-  const std::string etag = make_etag(data_json);
+  return conditional_ok(req, data_json, make_etag(data_json));
+}
+
+Response conditional_ok(const Request& req, std::string_view data_json, const std::string& etag) {
   if (auto inm = req.header("if-none-match"); inm && etag_matches(*inm, etag)) {
     Response r;
     r.status = 304;
@@ -83,7 +86,10 @@ Response conditional_ok(const Request& req, const Json::Value& data) {
   Response r;
   // The envelope is assembled around the already rendered data so that data is
   // written once.
-  r.body = "{\"success\":true,\"data\":" + data_json + ",\"timestamp\":\"" + now_rfc3339() + "\"}";
+  r.body.reserve(data_json.size() + 80);
+  r.body = "{\"success\":true,\"data\":";
+  r.body += data_json;
+  r.body += ",\"timestamp\":\"" + now_rfc3339() + "\"}";
   r.with_header("ETag", etag);
   return r;
 }

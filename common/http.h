@@ -52,6 +52,9 @@ struct Response {
 // Answers a catalogue GET with an ETag over `data` (not the envelope, whose
 // timestamp changes) and 304 when If-None-Match matches it.
 Response conditional_ok(const Request& req, const Json::Value& data);
+// The same for `data` already rendered as JSON, with its ETag (make_etag of
+// those bytes): the form a cached answer is kept in.
+Response conditional_ok(const Request& req, std::string_view data_json, const std::string& etag);
 
 // FNV-1a, 64 bit: a fast, stable, non-cryptographic hash (ETags, the
 // scoreboard's series tables). Continues `hash` over `bytes`, so a key made of

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/cache.h"
 #include "common/config.h"
 #include "common/pg.h"
 #include "common/principal.h"
@@ -23,6 +24,10 @@ struct RouteContext {
   std::vector<int64_t> params;  // path parameters in pattern order
   // Set by the central access check for kUser and kAdmin routes.
   std::optional<Principal> principal;
+  // The process's catalogue cache (nullptr: none, e.g. the master's own routes).
+  cache::Cache* cache;
+  // Set by a handler that answered through the cache, for /metrics.
+  std::optional<cache::Outcome> cache_outcome;
 };
 
 }  // namespace common

@@ -147,6 +147,8 @@ const char* section_name(Section section) {
       return "accounts";
     case Section::kPool:
       return "pool";
+    case Section::kCache:
+      return "cache";
   }
   return "server";
 }
@@ -169,7 +171,7 @@ std::string markdown(Section section) {
 
 std::string markdown_all() {
   std::string out;
-  for (const Section section : {Section::kServer, Section::kAccounts, Section::kPool}) {
+  for (const Section section : kSections) {
     const std::string name = section_name(section);
     if (!out.empty()) out += "\n";
     out += "<!-- settings:" + name + ":begin -->\n" + markdown(section) + "<!-- settings:" + name +

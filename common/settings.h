@@ -23,7 +23,9 @@
 namespace common::settings {
 
 // Which README table a setting is listed in.
-enum class Section { kServer, kAccounts, kPool };
+enum class Section { kServer, kAccounts, kPool, kCache };
+inline constexpr Section kSections[] = {Section::kServer, Section::kAccounts, Section::kPool,
+                                        Section::kCache};
 // What a reload (SIGHUP, ecommerce-ctl reload) does with a changed value:
 // applies it, or keeps the running one until a restart or a SIGUSR2 upgrade.
 enum class Reload { kApplied, kRestart };

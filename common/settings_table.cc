@@ -364,6 +364,32 @@ std::vector<Setting> make_table() {
        .meaning = "`1` adds `GET /__test/sleep?ms=N` (`SELECT pg_sleep`) and "
                   "`GET /__test/alloc?mb=N` (grows the worker), loopback only; for the tests "
                   "(`make test` sets it), never in production"},
+      // Catalogue cache.
+      {.name = "REDIS_URL",
+       .field = &Config::redis_url,
+       .section = kCache,
+       .reload = kApplied,
+       .default_text = "unset: no cache (`make run`/`make up` start a local Redis and set it)",
+       .meaning = "`redis://[:password@]host:port[/db]`, `unix:///path/redis.sock[?db=N]`, or "
+                  "`off`",
+       .secret = true},
+      {.name = "REDIS_TIMEOUT_MS",
+       .field = &Config::redis_timeout_ms,
+       .section = kCache,
+       .reload = kApplied,
+       .default_text = "50",
+       .meaning = "the longest one Redis call may take (connect, or a reply); then the answer "
+                  "comes from PostgreSQL",
+       .min = 1,
+       .max = 10000},
+      {.name = "CACHE_TTL_S",
+       .field = &Config::cache_ttl_s,
+       .section = kCache,
+       .reload = kApplied,
+       .default_text = "300",
+       .meaning = "lifetime of a cached catalogue answer; it bounds memory, never staleness",
+       .min = 1,
+       .max = 86400},
   };
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/json.h"
+#include "tests/support/api_session.h"
 #include "tests/support/e2e_auth.h"
 #include "tests/support/factories.h"
 #include "tests/support/http_client.h"
@@ -25,6 +26,7 @@ class CatalogCleanup {
     test_support::shell("STATE_DIR='" + test_support::e2e_state_dir() + "' '" +
                         test_support::e2e_repo() + "/scripts/pg.sh' psql -c \"" + sql +
                         "\" >/dev/null 2>&1");
+    test_support::e2e_flush_cache();  // the rows went without an invalidation
   }
   CatalogCleanup(const CatalogCleanup&) = delete;
   CatalogCleanup& operator=(const CatalogCleanup&) = delete;

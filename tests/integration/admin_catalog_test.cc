@@ -38,12 +38,12 @@ int64_t count(pg::Connection& db, const std::string& sql) {
 TEST_CASE("categories: created as {id, name}, names unique", "[integration][admin]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
-  const Json::Value c = services::create_category(db, {"Garden"});
+  const Json::Value c = services::create_category(db, {"Garden"}, nullptr);
   CHECK(c["id"].asInt64() > 0);
   CHECK(c["name"] == "Garden");
   CHECK(services::list_categories(db)["items"][0] == c);
 
-  const auto dup = outcome_of([&] { services::create_category(db, {"Garden"}); });
+  const auto dup = outcome_of([&] { services::create_category(db, {"Garden"}, nullptr); });
   CHECK(dup.code == ErrorCode::kConflict);
   CHECK(dup.details["name"] == "is already taken");
   CHECK(count(db, "categories") == 1);
@@ -58,7 +58,8 @@ TEST_CASE("products: created and changed as the public detail shows them", "[int
       db,
       services::parse_new_product(body(
           R"({"sku": "HOSE-1", "title": "Garden Hose", "description": "20 m", "category_id": )" +
-          std::to_string(garden) + "}")));
+          std::to_string(garden) + "}")),
+      nullptr);
   const int64_t id = created["id"].asInt64();
   CHECK(created == services::get_product(db, id));
   CHECK(created["sku"] == "HOSE-1");
@@ -69,7 +70,8 @@ TEST_CASE("products: created and changed as the public detail shows them", "[int
       db, id,
       services::parse_product_changes(body(R"({"title": "Garden Hose 25 m", "description": null,
                                                "category_id": )" +
-                                           std::to_string(tools) + "}")));
+                                           std::to_string(tools) + "}")),
+      nullptr);
   CHECK(changed["title"] == "Garden Hose 25 m");
   CHECK(changed["description"].isNull());
   CHECK(changed["category_id"] == static_cast<Json::Int64>(tools));
@@ -77,7 +79,7 @@ TEST_CASE("products: created and changed as the public detail shows them", "[int
   CHECK(changed == services::get_product(db, id));
 
   const Json::Value uncategorised = services::update_product(
-      db, id, services::parse_product_changes(body(R"({"category_id": null})")));
+      db, id, services::parse_product_changes(body(R"({"category_id": null})")), nullptr);
   CHECK(uncategorised["category_id"].isNull());
   CHECK(uncategorised["title"] == "Garden Hose 25 m");
 }
@@ -88,12 +90,14 @@ TEST_CASE("product errors: taken sku, unknown category, unknown id, nothing writ
   truncate_all(db);
   const int64_t existing = make_product(db, {.sku = "TAKEN-1", .title = "Original"});
 
-  const auto taken = outcome_of([&] { services::create_product(db, {"TAKEN-1", "Copy", {}, {}}); });
+  const auto taken = outcome_of([&] {
+    services::create_product(db, {"TAKEN-1", "Copy", {}, {}}, nullptr);
+  });
   CHECK(taken.code == ErrorCode::kConflict);
   CHECK(taken.details.isMember("sku"));
 
   const auto no_category = outcome_of([&] {
-    services::create_product(db, {"NEW-1", "New", {}, 999999});
+    services::create_product(db, {"NEW-1", "New", {}, 999999}, nullptr);
   });
   CHECK(no_category.code == ErrorCode::kValidationError);
   CHECK(no_category.details.isMember("category_id"));
@@ -104,14 +108,14 @@ TEST_CASE("product errors: taken sku, unknown category, unknown id, nothing writ
   bad_category.category_id = 999999;
   bad_category.set_title = true;
   bad_category.title = "Renamed";
-  CHECK(outcome_of([&] { services::update_product(db, existing, bad_category); }).code ==
+  CHECK(outcome_of([&] { services::update_product(db, existing, bad_category, nullptr); }).code ==
         ErrorCode::kValidationError);
   CHECK(services::get_product(db, existing)["title"] == "Original");
 
   repo::ProductChanges rename;
   rename.set_title = true;
   rename.title = "Renamed";
-  CHECK(outcome_of([&] { services::update_product(db, existing + 1000, rename); }).code ==
+  CHECK(outcome_of([&] { services::update_product(db, existing + 1000, rename, nullptr); }).code ==
         ErrorCode::kNotFound);
 }
 
@@ -125,7 +129,7 @@ TEST_CASE("variants: created with stock and an 'initial' ledger row by the admin
       db, product,
       services::parse_new_variant(body(
           R"({"sku": "MUG-RED", "price_cents": 1299, "attributes": {"color": "red", "ml": 300}, "stock": 12})")),
-      admin);
+      admin, nullptr);
   const int64_t id = v["id"].asInt64();
   CHECK(v["sku"] == "MUG-RED");
   CHECK(v["price_cents"] == 1299);
@@ -153,7 +157,7 @@ TEST_CASE("variants: created with stock and an 'initial' ledger row by the admin
   CHECK(ledger.boolean(0, 4));
 
   const Json::Value empty =
-      services::create_variant(db, product, {"MUG-BLUE", 1299, "{}", 0}, admin);
+      services::create_variant(db, product, {"MUG-BLUE", 1299, "{}", 0}, admin, nullptr);
   CHECK(empty["available"] == 0);
   CHECK(empty["in_stock"] == false);
   test_support::require_stock_invariants(db);
@@ -169,12 +173,12 @@ TEST_CASE("variant errors: taken sku, unknown product, nothing written", "[integ
   const int64_t movements = count(db, "inventory_movements");
 
   const auto taken = outcome_of([&] {
-    services::create_variant(db, product, {"TAKEN-V", 100, "{}", 5}, admin);
+    services::create_variant(db, product, {"TAKEN-V", 100, "{}", 5}, admin, nullptr);
   });
   CHECK(taken.code == ErrorCode::kConflict);
   CHECK(taken.details.isMember("sku"));
   CHECK(outcome_of([&] {
-          services::create_variant(db, product + 1000, {"NEW-V", 100, "{}", 5}, admin);
+          services::create_variant(db, product + 1000, {"NEW-V", 100, "{}", 5}, admin, nullptr);
         }).code == ErrorCode::kNotFound);
   CHECK(count(db, "product_variants") == variants);
   CHECK(count(db, "inventory") == variants);
@@ -188,18 +192,19 @@ TEST_CASE("variant price and attributes change, stock does not", "[integration][
   const int64_t id = make_stocked_variant(
       db, product, {.price_cents = 500, .attributes_json = R"({"size": "S"})", .available = 4});
   const Json::Value priced = services::update_variant(
-      db, id, services::parse_variant_changes(body(R"({"price_cents": 450})")));
+      db, id, services::parse_variant_changes(body(R"({"price_cents": 450})")), nullptr);
   CHECK(priced["price_cents"] == 450);
   CHECK(priced["attributes"]["size"] == "S");
   CHECK(priced["available"] == 4);
   const Json::Value relabelled = services::update_variant(
-      db, id, services::parse_variant_changes(body(R"({"attributes": {"size": "M"}})")));
+      db, id, services::parse_variant_changes(body(R"({"attributes": {"size": "M"}})")), nullptr);
   CHECK(relabelled["attributes"] == body(R"({"size": "M"})"));
   CHECK(relabelled["price_cents"] == 450);
   CHECK(services::get_product(db, product)["variants"][0] == relabelled);
-  CHECK(outcome_of([&] {
-          services::update_variant(db, id + 1000, {std::optional<int64_t>(1), std::nullopt});
-        }).code == ErrorCode::kNotFound);
+  CHECK(
+      outcome_of([&] {
+        services::update_variant(db, id + 1000, {std::optional<int64_t>(1), std::nullopt}, nullptr);
+      }).code == ErrorCode::kNotFound);
 }
 
 TEST_CASE("stock adjustments: restock and write-off, each in the ledger", "[integration][admin]") {
@@ -208,10 +213,11 @@ TEST_CASE("stock adjustments: restock and write-off, each in the ledger", "[inte
   const int64_t admin = make_user(db);
   const int64_t id = make_stocked_variant(db, make_product(db), {.available = 5});
 
-  const Json::Value restocked = services::adjust_stock(db, id, {20, "delivery 42"}, admin);
+  const Json::Value restocked = services::adjust_stock(db, id, {20, "delivery 42"}, admin, nullptr);
   CHECK(restocked["available"] == 25);
   CHECK(restocked["reserved"] == 0);
-  const Json::Value written_off = services::adjust_stock(db, id, {-25, std::nullopt}, admin);
+  const Json::Value written_off =
+      services::adjust_stock(db, id, {-25, std::nullopt}, admin, nullptr);
   CHECK(written_off["available"] == 0);
   CHECK(written_off["in_stock"] == false);
 
@@ -239,19 +245,21 @@ TEST_CASE("a write-off below zero is INSUFFICIENT_STOCK and changes nothing",
   const int64_t id = make_stocked_variant(db, make_product(db), {.available = 3});
   const int64_t movements = count(db, "inventory_movements");
 
-  const auto short_stock = outcome_of([&] { services::adjust_stock(db, id, {-4, "lost"}, admin); });
+  const auto short_stock = outcome_of([&] {
+    services::adjust_stock(db, id, {-4, "lost"}, admin, nullptr);
+  });
   CHECK(short_stock.code == ErrorCode::kInsufficientStock);
   CHECK(short_stock.details[std::to_string(id)] == 3);
   CHECK(test_support::stock_of(db, id).available == 3);
   CHECK(count(db, "inventory_movements") == movements);
 
   const auto too_much = outcome_of([&] {
-    services::adjust_stock(db, id, {2147483647, std::nullopt}, admin);
+    services::adjust_stock(db, id, {2147483647, std::nullopt}, admin, nullptr);
   });
   CHECK(too_much.code == ErrorCode::kValidationError);
   CHECK(too_much.details.isMember("delta"));
   CHECK(outcome_of([&] {
-          services::adjust_stock(db, id + 1000, {1, std::nullopt}, admin);
+          services::adjust_stock(db, id + 1000, {1, std::nullopt}, admin, nullptr);
         }).code == ErrorCode::kNotFound);
   CHECK(count(db, "inventory_movements") == movements);
 }
@@ -264,7 +272,7 @@ TEST_CASE("concurrent write-offs never take available below zero", "[integration
   constexpr int kThreads = 10;
   auto connections = thread_connections(kThreads);
   const auto outcomes = run_concurrently(kThreads, [&](int i) {
-    services::adjust_stock(*connections[i], id, {-1, "shrinkage"}, admin);
+    services::adjust_stock(*connections[i], id, {-1, "shrinkage"}, admin, nullptr);
   });
   int ok = 0;
   for (const auto& o : outcomes) {

@@ -48,7 +48,7 @@ std::string written_rows(pg::Connection& db) {
 services::CheckoutAnswer checkout(pg::Connection& db, int64_t user,
                                   const std::optional<IdempotencyKey>& key = std::nullopt,
                                   const CheckoutRequest& request = {}) {
-  return services::checkout(db, user, request, key);
+  return services::checkout(db, user, request, key, nullptr);
 }
 
 IdempotencyKey key_for(const std::string& key, const Json::Value& body) {

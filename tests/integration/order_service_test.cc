@@ -33,13 +33,15 @@ using test_support::truncate_all;
 // A user's order of `quantity` units of `variant`.
 int64_t place_order(pg::Connection& db, int64_t user, int64_t variant, int64_t quantity) {
   services::add_item(db, user, {variant, quantity});
-  return services::checkout(db, user, {}, std::nullopt).order["order_id"].asInt64();
+  return services::checkout(db, user, {}, std::nullopt, nullptr).order["order_id"].asInt64();
 }
 
 Json::Value act(pg::Connection& db, OrderAction action, int64_t order, int64_t actor) {
   return services::apply_action(
-      db, {action, order, actor,
-           action == OrderAction::kPay ? std::optional<std::string>("pay-ref-1") : std::nullopt});
+      db,
+      {action, order, actor,
+       action == OrderAction::kPay ? std::optional<std::string>("pay-ref-1") : std::nullopt},
+      nullptr);
 }
 
 }  // namespace

@@ -157,6 +157,12 @@ std::string e2e_database_url() {
   return url;
 }
 
+std::string e2e_redis_url() { return "unix://" + e2e_state_dir() + "/run/redis.sock"; }
+
+void e2e_flush_cache() {
+  shell("redis-cli -s '" + e2e_state_dir() + "/run/redis.sock' FLUSHALL >/dev/null 2>&1");
+}
+
 common::pg::ConnectionOptions e2e_db_options() {
   common::pg::ConnectionOptions options;
   options.conninfo = e2e_database_url();

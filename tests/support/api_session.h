@@ -48,6 +48,12 @@ CreatedVariant api_make_variant(const Session& admin, int64_t stock, int64_t pri
 // The connection string of the e2e stack's local PostgreSQL (what
 // `STATE_DIR=$E2E_STATE_DIR $E2E_REPO/scripts/pg.sh url` prints); REQUIREs it.
 std::string e2e_database_url();
+// The e2e stack's Redis (the catalogue cache every pool of the e2e database
+// must share, so that their writes invalidate what the others read).
+std::string e2e_redis_url();
+// Empties that cache: for a test that changed the catalogue behind the
+// service's back (straight SQL), which no invalidation follows.
+void e2e_flush_cache();
 
 // Options for a connection to that database that may run the tests' own
 // statements (the stock invariants) as well as the service's.

@@ -119,6 +119,7 @@ void OwnStack::start(const std::map<std::string, std::string>& env) {
       {"STATE_DIR", state_dir_},
       {"HTTP_PORT", std::to_string(port)},
       {"DATABASE_URL", e2e_database_url()},
+      {"REDIS_URL", e2e_redis_url()},
       {"SERVER_BIN", server_bin()},
       {"ENABLE_TEST_ROUTES", "1"},
       {"LOG_FORMAT", "json"},

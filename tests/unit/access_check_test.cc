@@ -50,7 +50,7 @@ struct Fixture {
     req.headers = std::move(headers);
     req.remote_addr = "10.0.0.1";
     req.request_id = "rid-1";
-    common::RouteContext ctx{db, config, {}, std::nullopt};
+    common::RouteContext ctx{db, config, {}, std::nullopt, nullptr, std::nullopt};
     return server::dispatch(router, req, ctx);
   }
 

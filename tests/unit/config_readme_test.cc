@@ -35,7 +35,7 @@ std::string readme_table(const std::string& readme, const std::string& section) 
 TEST_CASE("README's settings tables match the settings table", "[unit][config][readme]") {
   using common::settings::Section;
   const std::string readme = read_readme();
-  for (const Section section : {Section::kServer, Section::kAccounts, Section::kPool}) {
+  for (const Section section : common::settings::kSections) {
     const std::string name = common::settings::section_name(section);
     INFO("section " << name << ": regenerate with `ecommerce-server config --markdown`");
     CHECK(readme_table(readme, name) == common::settings::markdown(section));

@@ -55,7 +55,7 @@ struct Fixture {
     req.path = path;
     req.remote_addr = remote;
     req.request_id = "rid-42";
-    common::RouteContext ctx{db, config, {}, std::nullopt};
+    common::RouteContext ctx{db, config, {}, std::nullopt, nullptr, std::nullopt};
     return server::dispatch(router, req, ctx);
   }
 };

@@ -1,21 +1,67 @@
 #include "workers/handlers/catalog_handlers.h"
 
+#include <functional>
+
+#include "common/json.h"
 #include "workers/handlers/list_requests.h"
+#include "workers/services/catalog_cache.h"
 #include "workers/services/catalog_service.h"
 
 namespace handlers {
 
+namespace {
+
+namespace cache = common::cache;
+
+// RFC 9211 Cache-Status for each way an answer was made (API.md "Catalogue cache").
+const char* cache_status(cache::Outcome outcome) {
+  switch (outcome) {
+    case cache::Outcome::kHit:
+      return "ecommerce; hit";
+    case cache::Outcome::kStored:
+      return "ecommerce; fwd=miss; stored";
+    case cache::Outcome::kBypass:
+      return "ecommerce; fwd=bypass";
+  }
+  return "ecommerce; fwd=bypass";
+}
+
+// A catalogue answer through the cache: the rendered `data` and its ETag, from
+// Redis or from `load` (PostgreSQL), answered as conditional_ok does.
+common::Response cached_ok(const common::Request& req, common::RouteContext& ctx,
+                           const services::catalog_cache::Key& key,
+                           const std::function<Json::Value()>& load) {
+  const auto render = [&] {
+    std::string body = common::json::write(load());
+    std::string etag = common::make_etag(body);
+    return cache::Entry{std::move(etag), std::move(body)};
+  };
+  cache::Outcome outcome = cache::Outcome::kBypass;
+  const cache::Entry entry =
+      ctx.cache ? ctx.cache->read_through(key.version, key.name, render, outcome) : render();
+  if (ctx.cache && ctx.cache->enabled()) ctx.cache_outcome = outcome;
+  common::Response response = common::conditional_ok(req, entry.body, entry.etag);
+  response.with_header("Cache-Status", cache_status(outcome));
+  return response;
+}
+
+}  // namespace
+
 common::Response list_categories(const common::Request& req, common::RouteContext& ctx) {
-  return common::conditional_ok(req, services::list_categories(ctx.db));
+  return cached_ok(req, ctx, services::catalog_cache::categories(),
+                   [&] { return services::list_categories(ctx.db); });
 }
 
 common::Response list_products(const common::Request& req, common::RouteContext& ctx) {
   const auto request = product_list_request(common::QueryParams::parse(req.query));
-  return common::conditional_ok(req, services::list_products(ctx.db, request));
+  return cached_ok(req, ctx, services::catalog_cache::product_list(request),
+                   [&] { return services::list_products(ctx.db, request); });
 }
 
 common::Response get_product(const common::Request& req, common::RouteContext& ctx) {
-  return common::conditional_ok(req, services::get_product(ctx.db, ctx.params.at(0)));
+  const int64_t id = ctx.params.at(0);
+  return cached_ok(req, ctx, services::catalog_cache::product(id),
+                   [&] { return services::get_product(ctx.db, id); });
 }
 
 }  // namespace handlers

@@ -5,7 +5,7 @@
 namespace handlers {
 
 common::Response health(const common::Request&, common::RouteContext& ctx) {
-  const services::HealthReport report = services::check_health(ctx.db);
+  const services::HealthReport report = services::check_health(ctx.db, ctx.cache);
   Json::Value body(Json::objectValue);
   body["status"] = report.healthy() ? "ok" : "degraded";
   body["database"] = report.database_reachable ? "reachable" : "unreachable";

@@ -51,7 +51,20 @@ WHERE p.id = $1
 ORDER BY v.id
 )SQL"};
 
+const pg::Statement kProductsOfVariants{
+    "catalog.products_of_variants", pg::Role::kService, pg::Effect::kRead,
+    "SELECT DISTINCT product_id FROM product_variants WHERE id = ANY($1::bigint[]) ORDER BY 1"};
+
 }  // namespace
+
+std::vector<int64_t> products_of_variants(pg::Connection& db,
+                                          const std::vector<int64_t>& variant_ids) {
+  const pg::Result r = db.exec(kProductsOfVariants, {pg::int_array(variant_ids)});
+  std::vector<int64_t> out;
+  out.reserve(r.rows());
+  for (int i = 0; i < r.rows(); ++i) out.push_back(r.int64(i, 0));
+  return out;
+}
 
 std::vector<Category> list_categories(pg::Connection& db) {
   const pg::Result r = db.exec(kListCategories, {});

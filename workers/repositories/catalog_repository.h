@@ -59,6 +59,10 @@ std::vector<Category> list_categories(common::pg::Connection& db);
 
 // Products with id > filter.after_id matching every filter, by id ascending, at
 // most `fetch` rows (callers ask for one more than a page to learn has_more).
+// The products the given variants belong to, ascending, without repeats.
+std::vector<int64_t> products_of_variants(common::pg::Connection& db,
+                                          const std::vector<int64_t>& variant_ids);
+
 std::vector<ProductSummary> list_products(common::pg::Connection& db, const ProductFilter& filter,
                                           int fetch);
 

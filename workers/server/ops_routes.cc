@@ -34,7 +34,7 @@ OpsRoutes::OpsRoutes(std::function<PoolView()> view, const scoreboard::Scoreboar
       no_db_(common::pg::ConnectionOptions{}) {}
 
 common::Response OpsRoutes::answer(const common::Request& req) {
-  common::RouteContext ctx{no_db_, config_, {}, std::nullopt};
+  common::RouteContext ctx{no_db_, config_, {}, std::nullopt, nullptr, std::nullopt};
   return dispatch(router_, req, ctx).response;
 }
 

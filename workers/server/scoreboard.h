@@ -32,6 +32,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/cache.h"
+
 namespace server::scoreboard {
 
 enum class WorkerState : uint8_t { kEmpty = 0, kStarting, kIdle, kBusy, kDraining };
@@ -141,6 +143,10 @@ struct Header {
   std::atomic<int64_t> listen_queue;      // -1 when it cannot be measured
   std::atomic<int64_t> backoff_ms;        // current crash backoff; 0 = none
   std::atomic<int64_t> backoff_until_ms;  // wall clock; spawning waits until then
+  // The one field every worker writes: the catalogue cache's host-wide record
+  // of Redis failures (common/cache.h), so that an invalidation one worker
+  // lost is repaired before any other worker serves from the cache again.
+  common::cache::SharedState cache;
 };
 
 // A consistent copy of a slot's occupant fields.

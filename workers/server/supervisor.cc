@@ -66,7 +66,8 @@ pid_t Supervisor::spawn(const Role& role, const char* why, pid_t replaces) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     setup_.close_in_child();
-    const WorkerSetup child{setup_.config, setup_.listen_fd, setup_.master_pid, board_.slot(slot)};
+    const WorkerSetup child{setup_.config, setup_.listen_fd, setup_.master_pid, board_.slot(slot),
+                            board_.header().cache};
     ::_exit(role.entry(child));
   }
   if (pid < 0) {

@@ -126,15 +126,35 @@ class RecycleCheck {
   std::chrono::steady_clock::time_point last_sample_{};
 };
 
+common::cache::Options cache_options(const common::Config& config) {
+  common::cache::Options o;
+  o.url = config.redis_url;
+  o.timeout = std::chrono::milliseconds(config.redis_timeout_ms);
+  o.ttl = std::chrono::seconds(config.cache_ttl_s);
+  return o;
+}
+
+scoreboard::CacheResult cache_result(common::cache::Outcome outcome) {
+  switch (outcome) {
+    case common::cache::Outcome::kHit:
+      return scoreboard::CacheResult::kHit;
+    case common::cache::Outcome::kStored:
+      return scoreboard::CacheResult::kMiss;
+    case common::cache::Outcome::kBypass:
+      return scoreboard::CacheResult::kError;
+  }
+  return scoreboard::CacheResult::kError;
+}
+
 void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
-               common::pg::Connection& db, SlotWriter& slot) {
+               common::pg::Connection& db, common::cache::Cache& cache, SlotWriter& slot) {
   const auto started = std::chrono::steady_clock::now();
   common::Request req;
   const BodyStatus body = read_request(fcgi, config.max_body_bytes, req);
   common::log::set_request_id(req.request_id);
   slot.begin_request(req.method, req.query.empty() ? req.path : req.path + "?" + req.query);
 
-  common::RouteContext ctx{db, config, {}, std::nullopt};
+  common::RouteContext ctx{db, config, {}, std::nullopt, &cache, std::nullopt};
   DispatchResult result;
   if (body == BodyStatus::kTooLarge) {
     result = {error_response(common::AppError(common::ErrorCode::kPayloadTooLarge,
@@ -146,6 +166,7 @@ void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
     result = dispatch(router, req, ctx);
   }
   write_response(fcgi, req, result.response);
+  if (ctx.cache_outcome) slot.count_cache(cache_result(*ctx.cache_outcome));
 
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
@@ -210,6 +231,9 @@ int run_worker(const WorkerSetup& setup) {
     common::log::warn("database not reachable at worker start", {{"detail", e.what()}});
   }
   const common::Router router = worker_router(config);
+  // Also after fork(): the connection to Redis is this process's own. It
+  // connects on first use; REDIS_URL was validated with the configuration.
+  common::cache::Cache cache(cache_options(config), setup.cache_shared);
 
   if (FCGX_Init() != 0) {
     common::log::error("FCGX_Init failed");
@@ -246,7 +270,7 @@ int run_worker(const WorkerSetup& setup) {
       common::log::error("accept failed", {{"errno", -rc}});
       continue;
     }
-    serve_one(fcgi, config, router, db, slot);
+    serve_one(fcgi, config, router, db, cache, slot);
     FCGX_Finish_r(&fcgi);
     recycle.after_request();
   }

@@ -26,7 +26,8 @@ struct WorkerSetup {
   const common::Config& config;
   int listen_fd;
   pid_t master_pid;
-  scoreboard::Slot& slot;  // prepared by the master before fork()
+  scoreboard::Slot& slot;                    // prepared by the master before fork()
+  common::cache::SharedState& cache_shared;  // the scoreboard header's
 };
 
 // A worker's database connection: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS,

@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/json.h"
+#include "workers/services/catalog_cache.h"
 #include "workers/services/catalog_service.h"
 
 namespace services {
@@ -233,36 +234,43 @@ StockAdjustment parse_stock_adjustment(const Json::Value& body) {
   return out;
 }
 
-Json::Value create_category(pg::Connection& db, const NewCategory& category) {
-  return write(db, [&](pg::Connection& c) {
+Json::Value create_category(pg::Connection& db, const NewCategory& category,
+                            common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     const repo::Category row = repo::insert_category(c, category.name);
     Json::Value out(Json::objectValue);
     out["id"] = static_cast<Json::Int64>(row.id);
     out["name"] = row.name;
     return out;
   });
+  catalog_cache::catalog_changed(cache);
+  return written;
 }
 
-Json::Value create_product(pg::Connection& db, const NewProduct& p) {
-  return write(db, [&](pg::Connection& c) {
+Json::Value create_product(pg::Connection& db, const NewProduct& p, common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     const int64_t id = repo::insert_product(c, p.sku, p.title, p.description, p.category_id);
     return product_or_throw(c, id);
   });
+  catalog_cache::products_changed(cache, {written["id"].asInt64()});
+  return written;
 }
 
 Json::Value update_product(pg::Connection& db, int64_t product_id,
-                           const repo::ProductChanges& changes) {
-  return write(db, [&](pg::Connection& c) {
+                           const repo::ProductChanges& changes, common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     if (!repo::update_product(c, product_id, changes)) {
       throw AppError(ErrorCode::kNotFound, "product not found");
     }
     return product_or_throw(c, product_id);
   });
+  catalog_cache::products_changed(cache, {product_id});
+  return written;
 }
 
 Json::Value create_variant(pg::Connection& db, int64_t product_id, const NewVariant& v,
-                           int64_t actor_user_id) {
-  return write(db, [&](pg::Connection& c) {
+                           int64_t actor_user_id, common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     if (!repo::lock_product_key(c, product_id)) {
       throw AppError(ErrorCode::kNotFound, "product not found");
     }
@@ -271,21 +279,25 @@ Json::Value create_variant(pg::Connection& db, int64_t product_id, const NewVari
     record_available_change(c, id, "initial", v.stock, "variant created", actor_user_id);
     return variant_or_throw(c, id);
   });
+  catalog_cache::products_changed(cache, {product_id});
+  return written;
 }
 
 Json::Value update_variant(pg::Connection& db, int64_t variant_id,
-                           const repo::VariantChanges& changes) {
-  return write(db, [&](pg::Connection& c) {
+                           const repo::VariantChanges& changes, common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     if (!repo::update_variant(c, variant_id, changes)) {
       throw AppError(ErrorCode::kNotFound, "variant not found");
     }
     return variant_or_throw(c, variant_id);
   });
+  catalog_cache::variants_changed(db, cache, {variant_id});
+  return written;
 }
 
 Json::Value adjust_stock(pg::Connection& db, int64_t variant_id, const StockAdjustment& a,
-                         int64_t actor_user_id) {
-  return write(db, [&](pg::Connection& c) {
+                         int64_t actor_user_id, common::cache::Cache* cache) {
+  Json::Value written = write(db, [&](pg::Connection& c) {
     const auto level = repo::lock_stock(c, variant_id);
     if (!level) throw AppError(ErrorCode::kNotFound, "variant not found");
     const int64_t after = level->available + a.delta;
@@ -305,6 +317,8 @@ Json::Value adjust_stock(pg::Connection& db, int64_t variant_id, const StockAdju
                             actor_user_id);
     return variant_or_throw(c, variant_id);
   });
+  catalog_cache::variants_changed(db, cache, {variant_id});
+  return written;
 }
 
 }  // namespace services

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "common/cache.h"
 #include "common/pg.h"
 #include "workers/repositories/admin_catalog_repository.h"
 
@@ -57,21 +58,29 @@ NewVariant parse_new_variant(const Json::Value& body);
 repo::VariantChanges parse_variant_changes(const Json::Value& body);
 StockAdjustment parse_stock_adjustment(const Json::Value& body);
 
+// Every write below runs in one transaction and, once it has committed,
+// invalidates the catalogue answers it changed (catalog_cache.h; `cache` may
+// be nullptr).
+
 // {id, name}
-Json::Value create_category(common::pg::Connection& db, const NewCategory& category);
+Json::Value create_category(common::pg::Connection& db, const NewCategory& category,
+                            common::cache::Cache* cache);
 // The product detail of GET /api/v1/products/{id}.
-Json::Value create_product(common::pg::Connection& db, const NewProduct& product);
+Json::Value create_product(common::pg::Connection& db, const NewProduct& product,
+                           common::cache::Cache* cache);
 Json::Value update_product(common::pg::Connection& db, int64_t product_id,
-                           const repo::ProductChanges& changes);
+                           const repo::ProductChanges& changes, common::cache::Cache* cache);
 // The variant as in the product detail; writes an 'initial' movement of `stock`.
 Json::Value create_variant(common::pg::Connection& db, int64_t product_id,
-                           const NewVariant& variant, int64_t actor_user_id);
+                           const NewVariant& variant, int64_t actor_user_id,
+                           common::cache::Cache* cache);
 Json::Value update_variant(common::pg::Connection& db, int64_t variant_id,
-                           const repo::VariantChanges& changes);
+                           const repo::VariantChanges& changes, common::cache::Cache* cache);
 // available += delta under the inventory row's lock, with a 'restock' (delta > 0)
 // or 'write_off' (delta < 0) movement; returns the variant. A result above
 // 2147483647 is kValidationError.
 Json::Value adjust_stock(common::pg::Connection& db, int64_t variant_id,
-                         const StockAdjustment& adjustment, int64_t actor_user_id);
+                         const StockAdjustment& adjustment, int64_t actor_user_id,
+                         common::cache::Cache* cache);
 
 }  // namespace services

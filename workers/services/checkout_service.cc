@@ -14,6 +14,7 @@
 #include "workers/repositories/order_repository.h"
 #include "workers/repositories/order_stock_repository.h"
 #include "workers/services/busy_retry.h"
+#include "workers/services/catalog_cache.h"
 #include "workers/services/order_service.h"
 #include "workers/services/order_state.h"
 
@@ -171,8 +172,8 @@ std::string checkout_request_hash(const Json::Value& body) {
 }
 
 CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutRequest& request,
-                        const std::optional<IdempotencyKey>& key) {
-  return busy_retry_transaction(db, [&](pg::Connection& tx) -> CheckoutAnswer {
+                        const std::optional<IdempotencyKey>& key, common::cache::Cache* cache) {
+  CheckoutAnswer answer = busy_retry_transaction(db, [&](pg::Connection& tx) -> CheckoutAnswer {
     if (key) {
       repo::purge_expired_keys(tx, user_id);
       if (!repo::claim_key(tx, user_id, key->key, key->request_hash)) {
@@ -187,6 +188,8 @@ CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutReque
     }
     return {std::move(order), false};
   });
+  if (!answer.replayed) catalog_cache::order_changed(db, cache, answer.order);
+  return answer;
 }
 
 }  // namespace services

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/cache.h"
 #include "common/pg.h"
 
 namespace services {
@@ -64,9 +65,12 @@ struct CheckoutAnswer {
 //   5. create the order and its items at the current prices, move the units
 //      from available to reserved (ledger kind "reserve"), append the
 //      "created" event, empty the cart, store the answer under the key.
-// Any exception rolls everything back, the key's claim included.
+// Any exception rolls everything back, the key's claim included. After the
+// commit, the catalogue answers of the ordered products are invalidated
+// (catalog_cache.h; `cache` may be nullptr).
 [[nodiscard]] CheckoutAnswer checkout(common::pg::Connection& db, int64_t user_id,
                                       const CheckoutRequest& request,
-                                      const std::optional<IdempotencyKey>& key);
+                                      const std::optional<IdempotencyKey>& key,
+                                      common::cache::Cache* cache);
 
 }  // namespace services

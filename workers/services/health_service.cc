@@ -4,9 +4,10 @@
 
 namespace services {
 
-HealthReport check_health(common::pg::Connection& db) {
+HealthReport check_health(common::pg::Connection& db, common::cache::Cache* cache) {
   HealthReport report;
   report.database_reachable = repo::ping(db);
+  if (cache) report.cache = common::cache::health_name(cache->health());
   report.version = ECOMMERCE_VERSION;
   return report;
 }

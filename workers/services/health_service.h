@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/cache.h"
 #include "common/pg.h"
 
 namespace services {
@@ -13,13 +14,14 @@ struct HealthReport {
   bool database_reachable = false;
   // "reachable" | "unreachable" | "disabled"; a cache outage alone never
   // makes the service unhealthy.
-  std::string cache = "disabled";  // no cache is configured yet
-  std::string version;             // ECOMMERCE_VERSION
+  std::string cache = "disabled";
+  std::string version;  // ECOMMERCE_VERSION
   // Healthy when the database answers.
   bool healthy() const { return database_reachable; }
 };
 
-// Asks the database with a trivial query. Never throws.
-[[nodiscard]] HealthReport check_health(common::pg::Connection& db);
+// Asks the database with a trivial query and the cache with a PING (bounded
+// by REDIS_TIMEOUT_MS; `cache` may be nullptr: "disabled"). Never throws.
+[[nodiscard]] HealthReport check_health(common::pg::Connection& db, common::cache::Cache* cache);
 
 }  // namespace services

@@ -5,6 +5,7 @@
 #include "common/pagination.h"
 #include "workers/repositories/order_stock_repository.h"
 #include "workers/services/busy_retry.h"
+#include "workers/services/catalog_cache.h"
 
 namespace services {
 
@@ -122,12 +123,13 @@ Json::Value get_order(common::pg::Connection& db, int64_t user_id, int64_t order
   return order_json(*order);
 }
 
-Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request) {
+Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request,
+                         common::cache::Cache* cache) {
   const Transition& t = transition_of(request.action);
   const std::optional<int64_t> owner =
       t.actor == ActionActor::kOwner ? std::optional<int64_t>(request.actor_user_id) : std::nullopt;
   const std::string from(t.from), to(t.to);
-  return busy_retry_transaction(db, [&](common::pg::Connection& tx) {
+  Json::Value written = busy_retry_transaction(db, [&](common::pg::Connection& tx) {
     if (!repo::transition_order(tx, request.order_id, owner, {from}, to,
                                 request.payment_reference)) {
       const auto status = repo::order_status(tx, request.order_id, owner);
@@ -143,6 +145,8 @@ Json::Value apply_action(common::pg::Connection& db, const ActionRequest& reques
     repo::insert_order_event(tx, request.order_id, from, to, request.actor_user_id);
     return written_order_json(tx, request.order_id);
   });
+  if (t.effect != StockEffect::kNone) catalog_cache::order_changed(db, cache, written);
+  return written;
 }
 
 }  // namespace services

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cache.h"
 #include "common/pg.h"
 #include "workers/repositories/order_repository.h"
 #include "workers/services/order_state.h"
@@ -61,7 +62,10 @@ struct ActionRequest {
 // refund; the route checks the role) find any. Throws AppError: kNotFound,
 // kInvalidState (details {"status": current}) when the order is in a status
 // the action does not leave. Two concurrent identical actions move the order
-// (and its stock) once; the other gets kInvalidState.
-Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request);
+// (and its stock) once; the other gets kInvalidState. After the commit, an
+// action that moved stock invalidates the catalogue answers of the order's
+// products (catalog_cache.h; `cache` may be nullptr).
+Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request,
+                         common::cache::Cache* cache);
 
 }  // namespace services
