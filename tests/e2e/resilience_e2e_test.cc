@@ -65,9 +65,13 @@ TEST_CASE("a worker killed with SIGKILL is replaced and the service keeps answer
 }
 
 TEST_CASE(
-    "with PostgreSQL stopped health and catalogue are 503, and they recover without a restart",
+    "with PostgreSQL stopped health and uncached reads are 503, and they recover without a restart",
     "[e2e][pool][database]") {
   REQUIRE(http_get("/health").status == 200);
+  // Cached before the outage: answered from the cache during it (nothing can
+  // commit meanwhile, so nothing it holds can go stale).
+  http_get("/api/v1/categories");
+  REQUIRE(http_get("/api/v1/categories").header("cache-status") == "ecommerce; hit");
   const pid_t master = master_pid();
   const auto workers_before = worker_pids(master);
   {
@@ -79,12 +83,19 @@ TEST_CASE(
     CHECK(health.json()["status"] == "degraded");
     CHECK(health.json()["database"] == "unreachable");
 
-    for (const char* path : {"/api/v1/products", "/api/v1/products/1", "/api/v1/categories"}) {
+    // Never cached: each of these is a key nobody asked for before.
+    const std::string fresh =
+        std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
+    for (const std::string& path :
+         {"/api/v1/products?q=outage" + fresh, "/api/v1/products/" + fresh}) {
       const auto r = http_get(path);
       INFO(path << " " << r.body);
       CHECK(r.status == 503);
       CHECK(r.json()["error"]["code"] == "UNAVAILABLE");
     }
+    const auto cached = http_get("/api/v1/categories");
+    CHECK(cached.status == 200);
+    CHECK(cached.header("cache-status") == "ecommerce; hit");
   }
   // The guard started PostgreSQL again; the same workers reconnect on their own.
   CHECK(test_support::wait_for_status("/health", 200, 20000).status == 200);

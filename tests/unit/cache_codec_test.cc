@@ -58,7 +58,9 @@ TEST_CASE("a cache entry round-trips through its stored form", "[cache][unit]") 
 TEST_CASE("a disabled cache loads every time and reports itself disabled", "[cache][unit]") {
   common::cache::SharedState shared;
   for (const char* url : {"", "off"}) {
-    common::cache::Cache cache({.url = url}, shared);
+    common::cache::Options options;
+    options.url = url;
+    common::cache::Cache cache(options, shared);
     CHECK_FALSE(cache.enabled());
     int loads = 0;
     common::cache::Outcome outcome{};
@@ -75,5 +77,7 @@ TEST_CASE("a disabled cache loads every time and reports itself disabled", "[cac
     CHECK(cache.health() == common::cache::Health::kDisabled);
     cache.invalidate({"cache:ver:x"});  // a no-op, never a throw
   }
-  CHECK_THROWS_AS(common::cache::Cache({.url = "memcached://x"}, shared), std::invalid_argument);
+  common::cache::Options bad;
+  bad.url = "memcached://x";
+  CHECK_THROWS_AS(common::cache::Cache(bad, shared), std::invalid_argument);
 }
