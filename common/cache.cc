@@ -32,11 +32,24 @@ local function current(k)
 end
 )";
 
-// KEYS[1] the epoch, KEYS[2] the version key; ARGV[1] the entry's name.
-// Returns {key, entry or nil}.
+// KEYS[1] the epoch, KEYS[2] the version key; ARGV[1] the entry's name,
+// ARGV[2] the fill lock's lifetime in ms. Returns {key, entry} on a hit; on a
+// miss {key, nil, 1} when this caller now holds the key's fill lock, else
+// {key, nil, 0}: one round trip either way.
 const std::string kLookupScript = std::string(kCurrentFn) + R"(
 local key = 'cache:' .. current(KEYS[1]) .. ':' .. current(KEYS[2]) .. ':' .. ARGV[1]
-return {key, redis.call('GET', key)}
+local entry = redis.call('GET', key)
+if entry then return {key, entry} end
+local locked = redis.call('SET', 'cache:lock:' .. key, '1', 'NX', 'PX', ARGV[2])
+return {key, false, locked and 1 or 0}
+)";
+
+// KEYS[1] the entry's key; ARGV[1] the entry, ARGV[2] its TTL in seconds,
+// ARGV[3] "1" to release the key's fill lock too.
+const std::string kStoreScript = R"(
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+if ARGV[3] == '1' then redis.call('DEL', 'cache:lock:' .. KEYS[1]) end
+return 1
 )";
 
 // Moves every key of KEYS on (a missing one starts afresh, as above).
@@ -143,22 +156,28 @@ bool Cache::usable() {
 }
 
 Cache::Got Cache::lookup(std::string_view version_key, std::string_view name, std::string& key,
-                         Entry& entry) {
-  auto reply =
-      script(kLookupScript, lookup_sha_, {"EVALSHA", "", "2", kEpochKey, version_key, name});
-  if (!reply || reply->get().type != REDIS_REPLY_ARRAY || reply->get().elements != 2) {
+                         Entry& entry, bool& holder) {
+  static const std::string lock_ms = std::to_string(kLockTtl.count());
+  auto reply = script(kLookupScript, lookup_sha_,
+                      {"EVALSHA", "", "2", kEpochKey, version_key, name, lock_ms});
+  if (!reply || reply->get().type != REDIS_REPLY_ARRAY || reply->get().elements < 2) {
     failed();
     return Got::kDown;
   }
   backoff_ = std::chrono::milliseconds(0);
-  const redisReply* k = reply->get().element[0];
-  const redisReply* v = reply->get().element[1];
-  key.assign(k->str, k->len);
-  if (v->type != REDIS_REPLY_STRING) return Got::kMiss;
-  auto decoded = decode({v->str, v->len});
-  if (!decoded) return Got::kMiss;  // not ours: overwrite it
-  entry = std::move(*decoded);
-  return Got::kHit;
+  const redisReply& r = reply->get();
+  key.assign(r.element[0]->str, r.element[0]->len);
+  const redisReply* v = r.element[1];
+  if (v->type == REDIS_REPLY_STRING) {
+    if (auto decoded = decode({v->str, v->len})) {
+      entry = std::move(*decoded);
+      return Got::kHit;
+    }
+  }
+  // A miss (or bytes that are not an entry, to be overwritten).
+  holder =
+      r.elements > 2 && r.element[2]->type == REDIS_REPLY_INTEGER && r.element[2]->integer == 1;
+  return Got::kMiss;
 }
 
 Cache::Got Cache::get(const std::string& key, Entry& entry) {
@@ -174,9 +193,11 @@ Cache::Got Cache::get(const std::string& key, Entry& entry) {
   return Got::kHit;
 }
 
-bool Cache::store(const std::string& key, const Entry& entry) {
+bool Cache::store(const std::string& key, const Entry& entry, bool unlock) {
   const std::string ttl = std::to_string(options_.ttl.count());
-  auto reply = conn_->command({"SET", key, encode(entry), "EX", ttl});
+  const std::string bytes = encode(entry);
+  auto reply =
+      script(kStoreScript, store_sha_, {"EVALSHA", "", "1", key, bytes, ttl, unlock ? "1" : "0"});
   if (!reply || reply->is_error()) {
     failed();
     return false;
@@ -190,7 +211,8 @@ Entry Cache::read_through(std::string_view version_key, std::string_view name,
   if (!usable()) return load();
   std::string key;
   Entry entry;
-  switch (lookup(version_key, name, key, entry)) {
+  bool holder = false;
+  switch (lookup(version_key, name, key, entry, holder)) {
     case Got::kHit:
       outcome = Outcome::kHit;
       return entry;
@@ -200,14 +222,6 @@ Entry Cache::read_through(std::string_view version_key, std::string_view name,
       break;
   }
 
-  const std::string lock = "cache:lock:" + key;
-  const std::string lock_ms = std::to_string(kLockTtl.count());
-  auto locked = conn_->command({"SET", lock, "1", "NX", "PX", lock_ms});
-  if (!locked || locked->is_error()) {
-    failed();
-    return load();
-  }
-  const bool holder = !locked->is_nil();
   if (!holder) {
     // Another process is loading this key: wait for its entry, a little.
     const auto deadline = Clock::now() + options_.lock_wait;
@@ -225,13 +239,10 @@ Entry Cache::read_through(std::string_view version_key, std::string_view name,
   try {
     entry = load();
   } catch (...) {
-    if (holder) (void)conn_->command({"DEL", lock});
+    if (holder) (void)conn_->command({"DEL", "cache:lock:" + key});
     throw;
   }
-  if (store(key, entry)) {
-    outcome = Outcome::kStored;
-    if (holder) (void)conn_->command({"DEL", lock});
-  }
+  if (store(key, entry, holder)) outcome = Outcome::kStored;
   return entry;
 }
 

@@ -30,9 +30,11 @@
 // stored before the outage. Another host that reaches Redis before this one
 // does not know of the lost invalidation until then; `ttl` bounds that case.
 //
-// Stampede: on a miss, the reader takes "cache:lock:{key}" (SET NX PX) and
-// loads; the others poll for the entry for up to `lock_wait`, then load from
-// PostgreSQL themselves. So one cold key read by many at once costs one query.
+// Stampede: on a miss, the reader takes "cache:lock:{key}" (SET NX PX, in the
+// same EVAL as the lookup) and loads; the others poll for the entry for up to
+// `lock_wait`, then load from PostgreSQL themselves. So one cold key read by
+// many at once costs one query. A hit is one round trip, a miss two (lookup
+// with lock; store with unlock).
 //
 // A Cache belongs to one process and one thread: create it after fork().
 // SharedState is created once, before fork(), by whoever forks.
@@ -115,10 +117,13 @@ class Cache {
 
  private:
   enum class Got { kHit, kMiss, kDown };
-  // One EVAL: the key for `name` at the current epoch and version, and its entry.
-  Got lookup(std::string_view version_key, std::string_view name, std::string& key, Entry& entry);
+  // One EVAL: the key for `name` at the current epoch and version, and its
+  // entry; on a miss it also tries the key's fill lock (`holder`).
+  Got lookup(std::string_view version_key, std::string_view name, std::string& key, Entry& entry,
+             bool& holder);
   Got get(const std::string& key, Entry& entry);
-  bool store(const std::string& key, const Entry& entry);
+  // One EVAL: the entry, and the release of its fill lock when `unlock`.
+  bool store(const std::string& key, const Entry& entry, bool unlock);
   // EVALSHA of `text` (args[1] is filled with its SHA; SCRIPT LOAD when not
   // known yet or forgotten by a restarted Redis). nullopt when Redis failed.
   std::optional<redis::Reply> script(const std::string& text, std::string& sha,
@@ -133,6 +138,7 @@ class Cache {
   std::optional<redis::Address> address_;
   std::optional<redis::RedisConnection> conn_;
   std::string lookup_sha_;
+  std::string store_sha_;
   std::string bump_sha_;
   bool owe_epoch_ = false;
   Clock::time_point skip_until_{};
