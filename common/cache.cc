@@ -110,7 +110,6 @@ Cache::Cache(Options options, SharedState& shared) : options_(std::move(options)
 }
 
 void Cache::failed() {
-  owe_epoch_ = true;
   shared_.failures.fetch_add(1);
   conn_->close();
   backoff_ =
@@ -142,13 +141,12 @@ std::optional<redis::Reply> Cache::script(const std::string& text, std::string& 
 bool Cache::usable() {
   if (!enabled() || Clock::now() < skip_until_) return false;
   const uint64_t failures = shared_.failures.load();
-  if (!owe_epoch_ && failures == shared_.settled.load()) return true;
+  if (failures == shared_.settled.load()) return true;
   auto reply = script(kBumpScript, bump_sha_, {"EVALSHA", "", "1", kEpochKey});
   if (!reply || reply->is_error()) {
     failed();
     return false;
   }
-  owe_epoch_ = false;
   uint64_t settled = shared_.settled.load();
   while (settled < failures && !shared_.settled.compare_exchange_weak(settled, failures)) {
   }
@@ -250,7 +248,6 @@ void Cache::invalidate(const std::vector<std::string>& version_keys) {
   if (!enabled() || version_keys.empty()) return;
   if (Clock::now() < skip_until_) {
     // Redis is being skipped: this invalidation is lost, so the epoch is owed.
-    owe_epoch_ = true;
     shared_.failures.fetch_add(1);
     return;
   }

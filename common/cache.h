@@ -24,11 +24,13 @@
 // outcome kBypass) instead of paying the timeout on every request, then it
 // tries again by itself. An invalidation that could not be sent would leave a
 // stale entry behind once Redis is back, so a failure of any call marks the
-// epoch *owed*, in this process and in `SharedState` (shared memory that every
-// process of the host sees): the next process that reaches Redis INCRs
-// "cache:epoch" before it serves or stores anything, which orphans every entry
-// stored before the outage. Another host that reaches Redis before this one
-// does not know of the lost invalidation until then; `ttl` bounds that case.
+// epoch *owed* in `SharedState` (shared memory that every process of the host
+// sees; a count of failures and the count the last epoch bump covered): the
+// next process of the host that reaches Redis INCRs "cache:epoch" before it
+// serves or stores anything, which orphans every entry stored before the
+// outage, and one bump covers every failure counted before it. Another host
+// that reaches Redis before this one does not know of the lost invalidation
+// until then; `ttl` bounds that case.
 //
 // Stampede: on a miss, the reader takes "cache:lock:{key}" (SET NX PX, in the
 // same EVAL as the lookup) and loads; the others poll for the entry for up to
@@ -140,7 +142,6 @@ class Cache {
   std::string lookup_sha_;
   std::string store_sha_;
   std::string bump_sha_;
-  bool owe_epoch_ = false;
   Clock::time_point skip_until_{};
   std::chrono::milliseconds backoff_{0};
 };
