@@ -22,6 +22,10 @@ PACKAGES=(
   # (procps) are used by scripts/ and missing from minimal images
   wrk docker-compose curl iproute2 procps
 )
+# DEPS_FUZZ=1 (make fuzz): clang and its libFuzzer and sanitizer runtimes too.
+if [[ ${DEPS_FUZZ:-0} == 1 ]]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 say() {
   printf '[deps] %s\n' "$*" >&2
