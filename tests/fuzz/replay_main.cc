@@ -32,6 +32,8 @@ std::vector<std::filesystem::path> inputs_of(const std::filesystem::path& arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // libFuzzer always tries the empty input first.
+  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(""), 0);
   size_t replayed = 0;
   for (int i = 1; i < argc; ++i) {
     for (const auto& path : inputs_of(argv[i])) {
