@@ -4,15 +4,28 @@
 #   make seed-large   add PRODUCTS generated products to the running stack's database
 #   make install      binaries, SQL, nginx files, docs and the operator's kit under
 #                     PREFIX (/usr/local), honouring DESTDIR; make uninstall removes them
+#   make test SANITIZE=1   the same tests, built with ASan + UBSan into build-sanitize/
+#   make fuzz         each libFuzzer target of tests/fuzz for FUZZ_SECONDS (build-fuzz/)
 
+# SANITIZE=1: a separate build directory, every binary with -fsanitize=address,undefined.
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+BUILD_DIR ?= build-sanitize
+BUILD_TYPE ?= RelWithDebInfo
+SANITIZE_CMAKE := -DSANITIZE=ON
+else
+SANITIZE_CMAKE := -DSANITIZE=OFF
+endif
 BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+FUZZ_SECONDS ?= 60
 PRODUCTS ?= 100000
 ARGS ?=
 PREFIX ?= /usr/local
 DESTDIR ?=
-export BUILD_DIR
+export BUILD_DIR SANITIZE FUZZ_SECONDS
 
-.PHONY: all deps build run up down status test bench seed-large format clean install uninstall
+.PHONY: all deps build run up down status test fuzz bench seed-large format clean install uninstall
 
 all: build
 
@@ -20,7 +33,7 @@ deps:
 	scripts/deps.sh
 
 build: deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(SANITIZE_CMAKE)
 	cmake --build $(BUILD_DIR) -j$(shell nproc)
 	scripts/docs.sh build
 
@@ -38,6 +51,12 @@ status:
 
 test: build
 	scripts/test.sh $(ARGS)
+
+# Builds the fuzz targets with clang-14 into build-fuzz/ and runs each for
+# FUZZ_SECONDS (FUZZ_TARGETS="jwt_verify router" narrows it); see scripts/fuzz.sh.
+fuzz:
+	DEPS_FUZZ=1 scripts/deps.sh
+	scripts/fuzz.sh
 
 # Speed against measured limits, in one table. The variables it reads are listed
 # at the top of scripts/bench.sh (BENCH_DURATION, BENCH_SCENARIOS, ...).

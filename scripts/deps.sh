@@ -30,6 +30,10 @@ PACKAGES=(
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   PACKAGES+=(nodejs npm)
 fi
+# DEPS_FUZZ=1 (make fuzz): clang and its libFuzzer and sanitizer runtimes too.
+if [[ ${DEPS_FUZZ:-0} == 1 ]]; then
+  PACKAGES+=(clang-14 libclang-rt-14-dev)
+fi
 
 say() {
   printf '[deps] %s\n' "$*" >&2

@@ -13,11 +13,20 @@
 #
 # Exits with ctest's code. TEST_KEEP=1 keeps the temporary directory (logs,
 # data) and prints where it is.
+#
+# SANITIZE=1 (make test SANITIZE=1): the binaries of build-sanitize/. Every
+# sanitizer report of any process (test binaries, the pool, the CLI commands the
+# scripts run) goes to $tmp/sanitizer/ and fails the run, even when the process
+# that reported was one whose exit status no test looks at.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-BUILD_DIR="$(realpath -m -- "${BUILD_DIR:-$REPO/build}")"
+if [[ ${SANITIZE:-0} == 1 ]]; then
+  BUILD_DIR="$(realpath -m -- "${BUILD_DIR:-$REPO/build-sanitize}")"
+else
+  BUILD_DIR="$(realpath -m -- "${BUILD_DIR:-$REPO/build}")"
+fi
 export BUILD_DIR
 TEST_TIMEOUT="${TEST_TIMEOUT:-300}"
 
@@ -49,6 +58,10 @@ cleanup() {
     say "tearing down"
     env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
     STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" stop || true
+    # After the teardown: leaks are reported when the pool exits.
+    if [[ ${SANITIZE:-0} == 1 ]] && ! check_sanitizer_reports; then
+      ((rc != 0)) || rc=1
+    fi
     if [[ ${TEST_KEEP:-0} == 1 ]]; then
       say "kept $tmp (logs in $tmp/e2e/log and $tmp/it/log)"
     else
@@ -108,6 +121,29 @@ validate_answers() {
   "$REPO/scripts/docs.sh" validate "$E2E_RECORD_FILE"
 }
 
+# Sanitizer reports go to files, one per reporting process, instead of only to
+# a stderr that may be a log nobody reads.
+enable_sanitizer_reports() {
+  mkdir -p -- "$tmp/sanitizer"
+  chmod 0777 -- "$tmp/sanitizer"
+  export ASAN_OPTIONS="log_path=$tmp/sanitizer/asan:halt_on_error=1:detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+  export UBSAN_OPTIONS="log_path=$tmp/sanitizer/ubsan:halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+  say "sanitizer reports go to $tmp/sanitizer"
+}
+
+# Prints every sanitizer report; fails when there is one.
+check_sanitizer_reports() {
+  local report found=0
+  for report in "$tmp"/sanitizer/*; do
+    [[ -f $report ]] || continue
+    found=1
+    say "sanitizer report $report:"
+    head -n 80 -- "$report" >&2
+  done
+  ((found == 0)) || say "error: the sanitizers reported (see above)"
+  return "$found"
+}
+
 run_ctest() {
   local rc=0
   # In the background, so that INT/TERM reach our trap at once instead of
@@ -145,6 +181,7 @@ main() {
   # Throwaway clusters: durability buys nothing but time here.
   export PG_FSYNC="${PG_FSYNC:-off}"
 
+  [[ ${SANITIZE:-0} != 1 ]] || enable_sanitizer_reports
   start_integration_db
   start_e2e_stack
   local rc=0
