@@ -165,7 +165,9 @@ struct ConnectionOptions {
   int connect_timeout_s = 3;                          // libpq connect_timeout
   int statement_timeout_ms = 10000;                   // server-side statement_timeout; 0 = none
   std::chrono::milliseconds min_backoff{100};         // after a failed connect attempt
-  std::chrono::milliseconds max_backoff{5000};        // doubling up to this
+  // Doubling up to this: a worker notices a PostgreSQL that is back within
+  // about a second, however long it was away.
+  std::chrono::milliseconds max_backoff{1000};
   std::string application_name = "ecommerce-server";  // shown in pg_stat_activity
   // The statements this connection prepares and runs (see Role).
   Roles roles{Role::kService};
