@@ -107,9 +107,7 @@ TEST_CASE("fault: a reload and a SIGUSR2 upgrade during checkout load fail no re
   CHECK(stack.status()["workers"].asInt() == 4);
   const std::string db_url = test_support::e2e_database_url();
   for (const std::string& v : fault::order_violations(db_url, load.tallies())) FAIL_CHECK(v);
-  common::pg::ConnectionOptions options;
-  options.conninfo = db_url;
-  common::pg::Connection db(options);
+  common::pg::Connection db(test_support::e2e_db_options());
   test_support::require_stock_invariants(db);
 }
 

@@ -95,8 +95,6 @@ TEST_CASE(
   for (const std::string& v : fault::order_violations(db_url, load.tallies())) {
     FAIL_CHECK(v);
   }
-  common::pg::ConnectionOptions options;
-  options.conninfo = db_url;
-  common::pg::Connection db(options);
+  common::pg::Connection db(test_support::e2e_db_options());
   test_support::require_stock_invariants(db);
 }
