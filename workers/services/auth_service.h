@@ -43,10 +43,15 @@ Credentials parse_login(const Json::Value& body);
 // characters. Throws AppError(kValidationError).
 std::string parse_refresh_token(const Json::Value& body);
 
-// Creates a "user" account: {user_id, email, created_at}. Throws
-// AppError(kEmailTaken) when the email has an account.
+// Creates a "user" account: {user_id, email, created_at}. First counts the
+// registration against `client_addr`'s limit (REGISTER_MAX_PER_ADDRESS per
+// REGISTER_WINDOW_S, loopback like any other address) and throws
+// AppError(kRateLimited) with Retry-After when it is reached, before any
+// hashing. Throws AppError(kEmailTaken) when the email has an account (such a
+// registration counts too: it was hashed). Also deletes a bounded number of
+// registrations older than the window.
 Json::Value register_user(common::pg::Connection& db, const common::Config& config,
-                          const Credentials& credentials);
+                          const Credentials& credentials, const std::string& client_addr);
 
 // Checks the credentials against the login limits and the stored hash, and
 // starts a new refresh-token family: {access_token, refresh_token,
@@ -78,18 +83,5 @@ Json::Value me(common::pg::Connection& db, int64_t user_id);
 
 // The stored form of a refresh token: SHA-256, lower-case hex.
 std::string refresh_token_hash(std::string_view refresh_token);
-
-// For the command line and the seed: creates the account with `role` and the
-// password, or, when the email has an account, sets its role and (when
-// given) its password. A new account needs a password. Throws
-// AppError(kValidationError) for a bad email, password or role.
-struct AccountChange {
-  int64_t user_id = 0;
-  bool created = false;
-  bool role_changed = false;
-  bool password_changed = false;
-};
-AccountChange upsert_account(common::pg::Connection& db, int bcrypt_cost, std::string_view email,
-                             const std::optional<std::string>& password, const std::string& role);
 
 }  // namespace services
