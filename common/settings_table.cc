@@ -226,7 +226,7 @@ std::vector<Setting> make_table() {
        .reload = kRestart,
        .default_text = "max(1, `WORKERS` / 2)",
        .meaning = "workers hashing a password at once, pool-wide; a login, registration or "
-                  "password change that waits 1 s for a turn answers 503 `UNAVAILABLE` with "
+                  "password change that waits 50 ms for a turn answers 503 `UNAVAILABLE` with "
                   "`Retry-After: 1`",
        .min = 1,
        .max = 256,

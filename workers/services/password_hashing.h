@@ -10,8 +10,10 @@
 
 namespace services {
 
-// How long a request waits for a hashing slot before it gives up.
-inline constexpr int kHashingSlotWaitMs = 1000;
+// How long a request waits for a hashing slot before it gives up. Short on
+// purpose: a worker that waits serves nothing else either, so a long wait
+// would let a flood of logins occupy the whole pool after all.
+inline constexpr int kHashingSlotWaitMs = 50;
 
 // A hashing slot, held until the Permit ends. Throws AppError(kUnavailable)
 // with `Retry-After: 1` when every slot stayed busy for kHashingSlotWaitMs
