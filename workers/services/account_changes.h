@@ -32,8 +32,10 @@ PasswordChange parse_password_change(const Json::Value& body);
 // one, and in the same transaction bumps its token version (its access
 // tokens end within ACCESS_REVOCATION_LAG_S) and revokes every refresh token
 // of it, each family under its lock. Throws AppError(kInvalidCredentials)
-// for a wrong current password (after one bcrypt verification) and
-// AppError(kUnauthorized) when the account no longer exists.
+// for a wrong current password (after one bcrypt verification),
+// AppError(kUnavailable) with Retry-After when no pool-wide hashing slot frees
+// in time (services/password_hashing.h), and AppError(kUnauthorized) when the
+// account no longer exists.
 void change_password(common::pg::Connection& db, const common::Config& config, int64_t user_id,
                      const PasswordChange& change);
 
