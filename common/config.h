@@ -62,6 +62,10 @@ struct Config {
   int login_account_window_s = 900;
   int login_max_fails_per_address = 30;
   int login_address_window_s = 60;
+  int register_max_per_address = 10;
+  int register_window_s = 3600;
+  int bcrypt_max_concurrent = 0;  // 0: max(1, workers / 2), taken by the master at start
+  int access_revocation_lag_s = 30;
 
   // The pool.
   std::string config_file;

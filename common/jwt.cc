@@ -65,8 +65,15 @@ std::optional<Claims> read_claims(const Json::Value& payload) {
   const auto user_id = positive_decimal(sub.asString());
   if (!user_id || role.asString().empty() || jti.asString().empty()) return std::nullopt;
   if (payload.isMember("nbf") && !is_integer(payload["nbf"])) return std::nullopt;
-  return Claims{*user_id, role.asString(), payload["iat"].asInt64(), payload["exp"].asInt64(),
-                jti.asString()};
+  if (payload.isMember("ver") && (!is_integer(payload["ver"]) || payload["ver"].asInt64() < 0)) {
+    return std::nullopt;
+  }
+  return Claims{*user_id,
+                role.asString(),
+                payload["iat"].asInt64(),
+                payload["exp"].asInt64(),
+                jti.asString(),
+                payload.isMember("ver") ? payload["ver"].asInt64() : 0};
 }
 
 }  // namespace
@@ -82,6 +89,7 @@ std::string sign(const Claims& claims, std::string_view secret) {
   payload["iat"] = static_cast<Json::Int64>(claims.iat);
   payload["exp"] = static_cast<Json::Int64>(claims.exp);
   payload["jti"] = claims.jti;
+  payload["ver"] = static_cast<Json::Int64>(claims.ver);
   const std::string signing_input =
       base64url_encode(json::write(header)) + "." + base64url_encode(json::write(payload));
   const auto signature = hmac_sha256(secret, signing_input);

@@ -18,6 +18,10 @@ struct Claims {
   int64_t iat = 0;   // issued at, seconds since the epoch
   int64_t exp = 0;   // expires at, seconds since the epoch
   std::string jti;   // unique token id
+  // The account's token version when the token was issued ("ver"): a
+  // password or role change bumps the account's version and so ends older
+  // tokens. A token without the claim reads as version 0.
+  int64_t ver = 0;
 };
 
 // How far the clocks of the issuing and the verifying host may disagree.

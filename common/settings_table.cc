@@ -202,6 +202,45 @@ std::vector<Setting> make_table() {
        .meaning = "seconds of the per-address window",
        .min = 1,
        .max = 86400},
+      {.name = "REGISTER_MAX_PER_ADDRESS",
+       .field = &Config::register_max_per_address,
+       .section = kAccounts,
+       .reload = kApplied,
+       .default_text = "10",
+       .meaning = "registrations per client address (loopback included) within "
+                  "`REGISTER_WINDOW_S`; past it registration answers 429 `RATE_LIMITED` with "
+                  "`Retry-After`, before any hashing",
+       .min = 1,
+       .max = 1000000},
+      {.name = "REGISTER_WINDOW_S",
+       .field = &Config::register_window_s,
+       .section = kAccounts,
+       .reload = kApplied,
+       .default_text = "3600",
+       .meaning = "seconds of the per-address registration window",
+       .min = 1,
+       .max = 604800},
+      {.name = "BCRYPT_MAX_CONCURRENT",
+       .field = &Config::bcrypt_max_concurrent,
+       .section = kAccounts,
+       .reload = kRestart,
+       .default_text = "max(1, `WORKERS` / 2)",
+       .meaning = "workers hashing a password at once, pool-wide; a login, registration or "
+                  "password change that waits 50 ms for a turn answers 503 `UNAVAILABLE` with "
+                  "`Retry-After: 1`",
+       .min = 1,
+       .max = 256,
+       .derived = true},
+      {.name = "ACCESS_REVOCATION_LAG_S",
+       .field = &Config::access_revocation_lag_s,
+       .section = kAccounts,
+       .reload = kApplied,
+       .default_text = "30",
+       .meaning = "seconds a worker may trust its cached token version of an account: a "
+                  "password or role change ends access tokens within this lag (0: read on "
+                  "every request)",
+       .min = 0,
+       .max = 3600},
 
       // The pool.
       {.name = "CONFIG_FILE",

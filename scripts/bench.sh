@@ -96,8 +96,10 @@ NGINX
   trap stop_stack EXIT
   say "starting the bench stack on port $PORT (state $STACK_DIR)"
   # The bench users log in once before the runs (login cost is not measured):
-  # cheap password hashes, and access tokens that outlive the whole run.
-  BCRYPT_COST=4 ACCESS_TOKEN_TTL_S=3600 stack up >"$RESULTS_DIR/stack-up.log" 2>&1 || {
+  # cheap password hashes, and access tokens that outlive the whole run. They
+  # all register from loopback, which the registration limit counts like any
+  # other address: this stack raises it.
+  BCRYPT_COST=4 ACCESS_TOKEN_TTL_S=3600 REGISTER_MAX_PER_ADDRESS=1000000 stack up >"$RESULTS_DIR/stack-up.log" 2>&1 || {
     show_log_tail "$RESULTS_DIR/stack-up.log"
     die "the bench stack did not start"
   }

@@ -178,6 +178,9 @@ main() {
   # a minute) would let one test's bad logins lock out the next test's good
   # ones; the integration tests cover that limit.
   export LOGIN_MAX_FAILS_PER_ADDRESS="${LOGIN_MAX_FAILS_PER_ADDRESS:-1000}"
+  # The same for registrations (10 an hour per address by default): the e2e
+  # tests register far more users than that from loopback.
+  export REGISTER_MAX_PER_ADDRESS="${REGISTER_MAX_PER_ADDRESS:-1000000}"
   # Throwaway clusters: durability buys nothing but time here.
   export PG_FSYNC="${PG_FSYNC:-off}"
 

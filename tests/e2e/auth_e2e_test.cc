@@ -134,3 +134,36 @@ TEST_CASE("an account is rate limited after 10 failed logins", "[e2e][auth]") {
   CHECK(retry_after >= 1);
   CHECK(retry_after <= 900);
 }
+
+TEST_CASE("a password change over HTTP ends the account's refresh tokens", "[e2e][auth]") {
+  const auto session = test_support::new_user_session();
+  const auto other = test_support::login(session.email, session.password);
+  REQUIRE(other.status == 200);
+  const std::string other_refresh = other.json()["data"]["refresh_token"].asString();
+
+  check_error(send_json("POST", "/api/v1/auth/password",
+                        R"({"current_password": "wrong-password", "new_password": "brand-new-pw"})",
+                        session.access_token),
+              401, "INVALID_CREDENTIALS");
+  check_error(
+      send_json("POST", "/api/v1/auth/password",
+                R"({"current_password": ")" + session.password + R"(", "new_password": "short"})",
+                session.access_token),
+      400, "VALIDATION_ERROR");
+  check_unauthorized(send_json("POST", "/api/v1/auth/password",
+                               R"({"current_password": "x", "new_password": "brand-new-pw"})"));
+
+  const auto changed = send_json(
+      "POST", "/api/v1/auth/password",
+      R"({"current_password": ")" + session.password + R"(", "new_password": "brand-new-pw"})",
+      session.access_token);
+  CHECK(changed.status == 204);
+  check_unauthorized(
+      send_json("POST", "/api/v1/auth/refresh", refresh_body(session.refresh_token)));
+  check_unauthorized(send_json("POST", "/api/v1/auth/refresh", refresh_body(other_refresh)));
+  check_error(test_support::login(session.email, session.password), 401, "INVALID_CREDENTIALS");
+  const auto fresh = test_support::login(session.email, "brand-new-pw");
+  REQUIRE(fresh.status == 200);
+  CHECK(http_get("/api/v1/auth/me", {bearer(fresh.json()["data"]["access_token"].asString())})
+            .status == 200);
+}

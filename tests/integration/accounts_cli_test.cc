@@ -15,6 +15,7 @@
 #include "tests/support/parallel_calls.h"
 #include "tests/support/temp_dir.h"
 #include "workers/cli/commands.h"
+#include "workers/services/account_changes.h"
 #include "workers/services/auth_service.h"
 
 namespace {

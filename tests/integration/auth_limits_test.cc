@@ -49,7 +49,7 @@ LoginResult try_login(pg::Connection& db, const common::Config& config, const st
 }
 
 void make_account(pg::Connection& db, const common::Config& config, const std::string& email) {
-  services::register_user(db, config, {email, "right-password"});
+  services::register_user(db, config, {email, "right-password"}, "10.0.0.9");
 }
 
 }  // namespace
@@ -66,9 +66,9 @@ TEST_CASE("an account is locked after its failures, even for the right password"
     CHECK(try_login(db, config, "target@example.com", "guess", "10.1.0.1").code ==
           ErrorCode::kInvalidCredentials);
   }
-  // From any address, with any password: the account has had its tries.
+  // From the failing address, even with the right password: it has had its tries.
   const LoginResult locked =
-      try_login(db, config, "target@example.com", "right-password", "10.9.9.9");
+      try_login(db, config, "target@example.com", "right-password", "10.1.0.1");
   CHECK(locked.code == ErrorCode::kRateLimited);
   REQUIRE_FALSE(locked.retry_after.empty());
   const int retry = std::stoi(locked.retry_after);
@@ -83,6 +83,34 @@ TEST_CASE("an account is locked after its failures, even for the right password"
   CHECK_FALSE(try_login(db, config, "bystander@example.com", "right-password", "10.1.0.1").code);
   // A limited attempt records nothing: three failures each for two emails.
   CHECK(run_sql(db, "SELECT count(*) FROM login_attempts").int64(0, 0) == 6);
+}
+
+TEST_CASE("an account lockout holds back the failing address, not the owner's",
+          "[integration][auth][limits]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const common::Config config = limits_config(3, 100);
+  make_account(db, config, "owner@example.com");
+  const std::string attacker = "203.0.113.7";
+  const std::string owner = "198.51.100.20";
+
+  for (int i = 0; i < 3; ++i) {
+    CHECK(try_login(db, config, "owner@example.com", "guess", attacker).code ==
+          ErrorCode::kInvalidCredentials);
+  }
+  // The attacker is refused, whatever the password.
+  CHECK(try_login(db, config, "owner@example.com", "guess", attacker).code ==
+        ErrorCode::kRateLimited);
+  CHECK(try_login(db, config, "owner@example.com", "right-password", attacker).code ==
+        ErrorCode::kRateLimited);
+  // The owner, from an address that has not failed for the account, gets in.
+  CHECK_FALSE(try_login(db, config, "owner@example.com", "right-password", owner).code);
+  CHECK_FALSE(try_login(db, config, "owner@example.com", "right-password", owner).code);
+  // An address that then fails for the locked account is refused from then on.
+  CHECK(try_login(db, config, "owner@example.com", "typo", owner).code ==
+        ErrorCode::kInvalidCredentials);
+  CHECK(try_login(db, config, "owner@example.com", "right-password", owner).code ==
+        ErrorCode::kRateLimited);
 }
 
 TEST_CASE("successful logins are not counted", "[integration][auth][limits]") {
@@ -149,9 +177,10 @@ TEST_CASE("concurrent guesses cannot slip past the limit", "[integration][auth][
   make_account(db, config, "busy@example.com");
   constexpr int kThreads = 8;
   auto connections = thread_connections(kThreads);
+  // One address: the account limit holds back an address that has failed for it.
   const auto outcomes = run_concurrently(kThreads, [&](int i) {
     services::login(*connections[i], config, {"busy@example.com", "guess-" + std::to_string(i)},
-                    "10.5.0." + std::to_string(i));
+                    "10.5.0.1");
   });
   int wrong = 0;
   int limited = 0;
@@ -162,4 +191,46 @@ TEST_CASE("concurrent guesses cannot slip past the limit", "[integration][auth][
   }
   CHECK(wrong == 3);
   CHECK(limited == kThreads - 3);
+}
+
+TEST_CASE("registrations are limited per client address, before any hashing",
+          "[integration][auth][limits][register]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  common::Config config = test_support::accounts_config();
+  config.register_max_per_address = 3;
+  config.register_window_s = 3600;
+  // A bcrypt cost no hash could be made with: a refused registration must not get there.
+  auto registration = [&](const std::string& email, const std::string& address) {
+    try {
+      services::register_user(db, config, {email, "right-password"}, address);
+      return LoginResult{};
+    } catch (const AppError& e) {
+      LoginResult r{e.code(), ""};
+      for (const auto& [name, value] : e.headers()) {
+        if (name == "Retry-After") r.retry_after = value;
+      }
+      return r;
+    }
+  };
+  for (int i = 0; i < 3; ++i) {
+    CHECK_FALSE(registration("new" + std::to_string(i) + "@example.com", "127.0.0.1").code);
+  }
+  // A taken email was hashed too: it counts like the others.
+  CHECK(registration("new0@example.com", "10.6.0.1").code == ErrorCode::kEmailTaken);
+
+  config.bcrypt_cost = 99;  // hashing would throw: a refusal must come first
+  const LoginResult refused = registration("fourth@example.com", "127.0.0.1");
+  CHECK(refused.code == ErrorCode::kRateLimited);
+  REQUIRE_FALSE(refused.retry_after.empty());
+  CHECK(std::stoi(refused.retry_after) > 3500);
+  CHECK(std::stoi(refused.retry_after) <= 3600);
+  CHECK(run_sql(db, "SELECT count(*) FROM users WHERE email = 'fourth@example.com'").int64(0, 0) ==
+        0);
+  config.bcrypt_cost = 4;
+  // Another address is not affected; the window passing lifts the limit.
+  CHECK_FALSE(registration("other@example.com", "10.6.0.2").code);
+  run_sql(db,
+          "UPDATE registration_attempts SET attempted_at = attempted_at - interval '3601 seconds'");
+  CHECK_FALSE(registration("fourth@example.com", "127.0.0.1").code);
 }

@@ -34,7 +34,7 @@ TEST_CASE("register stores a bcrypt hash and the user role, never the password",
   truncate_all(db);
   const common::Config config = test_support::accounts_config();
   const Json::Value created =
-      services::register_user(db, config, creds("new@example.com", "s3cret-password"));
+      services::register_user(db, config, creds("new@example.com", "s3cret-password"), "10.0.0.9");
   CHECK(created["user_id"].asInt64() > 0);
   CHECK(created["email"] == "new@example.com");
   CHECK(created["created_at"].asString().ends_with("+00:00"));
@@ -56,10 +56,10 @@ TEST_CASE("an email is taken whatever its case", "[integration][auth]") {
   // parse_registration normalises; the service trusts what it gets.
   const auto first = services::parse_registration(
       common::json::parse_object(R"({"email": "Dup@Example.com", "password": "password-1"})"));
-  services::register_user(db, config, first);
+  services::register_user(db, config, first, "10.0.0.9");
   const auto again = services::parse_registration(
       common::json::parse_object(R"({"email": "dup@EXAMPLE.com", "password": "password-2"})"));
-  const auto outcome = outcome_of([&] { services::register_user(db, config, again); });
+  const auto outcome = outcome_of([&] { services::register_user(db, config, again, "10.0.0.9"); });
   CHECK(outcome.code == ErrorCode::kEmailTaken);
   CHECK(outcome.details.isMember("email"));
   CHECK(run_sql(db, "SELECT count(*) FROM users").int64(0, 0) == 1);
@@ -71,7 +71,8 @@ TEST_CASE("login answers a token pair whose access token names the account",
   truncate_all(db);
   const common::Config config = test_support::accounts_config();
   const int64_t id =
-      services::register_user(db, config, creds("shopper@example.com", "password-123"))["user_id"]
+      services::register_user(db, config, creds("shopper@example.com", "password-123"),
+                              "10.0.0.9")["user_id"]
           .asInt64();
   const Json::Value pair =
       services::login(db, config, creds("shopper@example.com", "password-123"), "10.0.0.1");
@@ -106,7 +107,7 @@ TEST_CASE("wrong password, unknown email and a password-less account fail alike"
   pg::Connection db = migrated_connection();
   truncate_all(db);
   const common::Config config = test_support::accounts_config();
-  services::register_user(db, config, creds("known@example.com", "right-password"));
+  services::register_user(db, config, creds("known@example.com", "right-password"), "10.0.0.9");
   test_support::make_user(db, {.email = "legacy@example.com"});  // NULL hash, like the seed's
 
   std::string message;

@@ -24,7 +24,7 @@ using test_support::truncate_all;
 
 // Registers `email` and logs it in; returns the pair.
 Json::Value signed_in(pg::Connection& db, const common::Config& config, const std::string& email) {
-  services::register_user(db, config, {email, "password-123"});
+  services::register_user(db, config, {email, "password-123"}, "10.0.0.9");
   return services::login(db, config, {email, "password-123"}, "10.0.0.9");
 }
 
@@ -167,4 +167,55 @@ TEST_CASE("logins clean up expired and revoked refresh tokens", "[integration][a
   // a (revoked) and b (expired) are gone; c and the new one stay.
   CHECK(count(db, "true") == 2);
   CHECK(refresh_works(db, config, refresh_token(c)));
+}
+
+TEST_CASE("no token of a family outlives a reuse detection or a logout that races rotations",
+          "[integration][auth][refresh][race]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const common::Config config = test_support::accounts_config();
+  services::register_user(db, config, {"chased@example.com", "password-123"}, "10.0.0.9");
+  constexpr int kRounds = 50;
+  constexpr int kRotators = 3;
+  constexpr int kRotationsPerThread = 30;
+  auto connections = thread_connections(kRotators + 1);
+  int survivors = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const Json::Value first =
+        services::login(db, config, {"chased@example.com", "password-123"}, "10.0.0.9");
+    const std::string spent = refresh_token(first);
+    const std::string live = refresh_token(services::refresh(db, config, spent));
+    const std::string family =
+        run_sql(db, "SELECT family_id::text FROM refresh_tokens WHERE token_hash = '" +
+                        services::refresh_token_hash(live) + "'")
+            .str(0, 0);
+    // Rotators chase the family's live token while one thread revokes the
+    // family through the spent token: reuse detection or logout.
+    std::vector<std::string> latest(kRotators + 1, live);
+    (void)run_concurrently(kRotators + 1, [&](int i) {
+      if (i == 0) {
+        if (round % 2 == 0) {
+          (void)outcome_of([&] { services::refresh(*connections[0], config, spent); });
+        } else {
+          services::logout(*connections[0], spent);
+        }
+        return;
+      }
+      // Each rotator presents the newest token it holds until one is refused:
+      // rotators that lose to each other trigger reuse detection themselves.
+      for (int n = 0; n < kRotationsPerThread; ++n) {
+        const auto next = outcome_of([&] {
+          latest[i] = refresh_token(services::refresh(*connections[i], config, latest[i]));
+        });
+        if (!next.ok) return;
+      }
+    });
+    survivors += static_cast<int>(
+        count(db, "family_id = '" + family + "' AND revoked_at IS NULL AND used_at IS NULL"));
+    for (int i = 1; i <= kRotators; ++i) {
+      INFO("round " << round << ", rotator " << i);
+      CHECK_FALSE(refresh_works(db, config, latest[i]));
+    }
+  }
+  CHECK(survivors == 0);
 }

@@ -9,6 +9,7 @@
 #include "tests/support/responses.h"
 #include "workers/server/dispatch.h"
 #include "workers/services/access_token.h"
+#include "workers/services/token_versions.h"
 
 using common::Access;
 
@@ -30,6 +31,12 @@ common::Response anyone(const common::Request&, common::RouteContext& ctx) {
 }
 
 struct Fixture {
+  // Every account is at token version 0 here (no database): the version
+  // check itself is tested in token_versions_test.cc and against PostgreSQL.
+  Fixture() {
+    services::process_token_versions() = services::TokenVersions(
+        [](common::pg::Connection&, int64_t) { return std::optional<int64_t>(0); });
+  }
   common::Config config = [] {
     common::Config c;
     c.jwt_secret = kSecret;
@@ -55,7 +62,7 @@ struct Fixture {
   }
 
   std::string token(int64_t user_id, const std::string& role, int64_t issued_at = 0) {
-    return services::issue_access_token(config, user_id, role,
+    return services::issue_access_token(config, user_id, role, 0,
                                         issued_at ? issued_at : services::unix_now());
   }
 };
@@ -146,8 +153,8 @@ TEST_CASE("access tokens carry sub, role, iat, exp = iat + TTL and a random jti"
   config.jwt_secret = kSecret;
   config.access_token_ttl_s = 600;
   const int64_t now = 1'800'000'000;
-  const std::string a = services::issue_access_token(config, 9, "admin", now);
-  const std::string b = services::issue_access_token(config, 9, "admin", now);
+  const std::string a = services::issue_access_token(config, 9, "admin", 0, now);
+  const std::string b = services::issue_access_token(config, 9, "admin", 0, now);
   CHECK(a != b);  // different jti
   const auto v = common::jwt::verify(a, kSecret, now);
   REQUIRE(v.ok());

@@ -96,6 +96,22 @@ TEST_CASE("a signed token verifies and gives its claims back", "[unit][jwt]") {
   CHECK(v.claims.jti == "jti-1");
 }
 
+TEST_CASE("the token version travels as \"ver\", a token without it is version 0", "[unit][jwt]") {
+  jwt::Claims versioned = claims();
+  versioned.ver = 7;
+  const std::string token = jwt::sign(versioned, kSecret);
+  const Json::Value payload = common::json::parse_trusted(*base64url_decode(split(token).payload));
+  CHECK(payload["ver"] == 7);
+  CHECK(jwt::verify(token, kSecret, kNow).claims.ver == 7);
+
+  const std::string old =
+      sign_raw(R"({"alg":"HS256","typ":"JWT"})",
+               R"({"sub":"42","role":"user","iat":1800000000,"exp":1800000900,"jti":"j"})");
+  const jwt::Verification v = jwt::verify(old, kSecret, kNow);
+  REQUIRE(v.ok());
+  CHECK(v.claims.ver == 0);
+}
+
 TEST_CASE("a tampered payload or signature fails the signature check", "[unit][jwt]") {
   const std::string token = jwt::sign(claims(), kSecret);
   Parts parts = split(token);
@@ -206,6 +222,8 @@ TEST_CASE("claims of the wrong type are malformed even when signed", "[unit][jwt
       R"({"sub":"42","role":"user","iat":1800000000,"exp":true,"jti":"j"})",
       R"({"sub":"42","role":"user","iat":1800000000,"exp":1800000900})",
       R"({"sub":"42","role":"user","iat":1800000000,"exp":1800000900,"jti":"j","nbf":"x"})",
+      R"({"sub":"42","role":"user","iat":1800000000,"exp":1800000900,"jti":"j","ver":"1"})",
+      R"({"sub":"42","role":"user","iat":1800000000,"exp":1800000900,"jti":"j","ver":-1})",
       R"(["sub"])",
   };
   for (const char* payload : payloads) {

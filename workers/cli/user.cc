@@ -18,6 +18,7 @@
 #include "workers/cli/cli_support.h"
 #include "workers/cli/commands.h"
 #include "workers/repositories/user_repository.h"
+#include "workers/services/account_changes.h"
 #include "workers/services/auth_service.h"
 
 namespace cli {
@@ -114,8 +115,9 @@ int create_user(const common::Config& config, const CreateArgs& args) {
     std::printf("user %lld %s is already %s; nothing changed\n",
                 static_cast<long long>(change.user_id), email.c_str(), args.role.c_str());
   } else {
-    std::printf("updated user %lld %s: role %s%s\n", static_cast<long long>(change.user_id),
-                email.c_str(), args.role.c_str(), change.password_changed ? ", new password" : "");
+    std::printf("updated user %lld %s: role %s%s; its sessions are ended\n",
+                static_cast<long long>(change.user_id), email.c_str(), args.role.c_str(),
+                change.password_changed ? ", new password" : "");
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "workers/handlers/auth_handlers.h"
 
+#include "workers/services/account_changes.h"
 #include "workers/services/auth_service.h"
 
 namespace handlers {
@@ -16,7 +17,8 @@ common::Response no_store(common::Response response) {
 
 common::Response auth_register(const common::Request& req, common::RouteContext& ctx) {
   const auto credentials = services::parse_registration(common::json_body(req));
-  return common::Response::ok(services::register_user(ctx.db, ctx.config, credentials), 201);
+  return common::Response::ok(
+      services::register_user(ctx.db, ctx.config, credentials, req.remote_addr), 201);
 }
 
 common::Response auth_login(const common::Request& req, common::RouteContext& ctx) {
@@ -32,6 +34,12 @@ common::Response auth_refresh(const common::Request& req, common::RouteContext& 
 
 common::Response auth_logout(const common::Request& req, common::RouteContext& ctx) {
   services::logout(ctx.db, services::parse_refresh_token(common::json_body(req)));
+  return common::Response::no_content();
+}
+
+common::Response auth_change_password(const common::Request& req, common::RouteContext& ctx) {
+  const auto change = services::parse_password_change(common::json_body(req));
+  services::change_password(ctx.db, ctx.config, ctx.principal.value().user_id, change);
   return common::Response::no_content();
 }
 

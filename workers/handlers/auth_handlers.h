@@ -1,6 +1,7 @@
 // HTTP handlers of /api/v1/auth/* (API.md "Identity"): parse the body, call
-// one function of services/auth_service.h, render. /auth/me is a kUser route,
-// so the central access check has set ctx.principal before it runs.
+// one function of services/auth_service.h, render. /auth/me and
+// /auth/password are kUser routes, so the central access check has set
+// ctx.principal before they run.
 #pragma once
 
 #include "common/http.h"
@@ -13,5 +14,7 @@ common::Response auth_login(const common::Request& req, common::RouteContext& ct
 common::Response auth_refresh(const common::Request& req, common::RouteContext& ctx);   // 200
 common::Response auth_logout(const common::Request& req, common::RouteContext& ctx);    // 204
 common::Response auth_me(const common::Request& req, common::RouteContext& ctx);        // 200
+// 204; every refresh token of the account revoked, its access tokens ended.
+common::Response auth_change_password(const common::Request& req, common::RouteContext& ctx);
 
 }  // namespace handlers

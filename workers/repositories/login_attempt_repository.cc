@@ -37,6 +37,15 @@ FROM (SELECT attempted_at FROM login_attempts
       LIMIT $3) recent
 )SQL"};
 
+// Whether this address has an attempt for this email within the window: the
+// account limit holds back only addresses that have failed for the account.
+const pg::Statement kAddressFailedFor{"login_attempts.address_failed_for", pg::Role::kService,
+                                      pg::Effect::kRead, R"SQL(
+SELECT EXISTS (SELECT 1 FROM login_attempts
+               WHERE email = $1 AND client_addr = $2
+                 AND attempted_at > now() - make_interval(secs => $3::integer))
+)SQL"};
+
 const pg::Statement kInsert{"login_attempts.insert", pg::Role::kService, pg::Effect::kWrite, R"SQL(
 INSERT INTO login_attempts (email, client_addr) VALUES ($1, $2) RETURNING id
 )SQL"};
@@ -66,8 +75,15 @@ LoginGate begin_login_attempt(pg::Connection& db, const std::string& email,
                               const std::string& client_addr, const LoginLimits& limits) {
   return pg::transaction(db, [&](pg::Connection& c) {
     (void)c.exec(kLockKeys, {email, client_addr});
+    int64_t account_wait =
+        wait_for(c, kCountByEmail, email, limits.max_per_account, limits.account_window_s);
+    if (account_wait > 0 &&
+        !c.exec(kAddressFailedFor, {email, client_addr, std::to_string(limits.account_window_s)})
+             .boolean(0, 0)) {
+      account_wait = 0;
+    }
     const int64_t wait = std::max(
-        wait_for(c, kCountByEmail, email, limits.max_per_account, limits.account_window_s),
+        account_wait,
         wait_for(c, kCountByAddress, client_addr, limits.max_per_address, limits.address_window_s));
     if (wait > 0) return LoginGate{std::nullopt, wait};
     return LoginGate{c.exec(kInsert, {email, client_addr}).int64(0, 0), 0};

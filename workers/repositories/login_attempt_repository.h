@@ -28,7 +28,11 @@ struct LoginGate {
 
 // In one transaction, serialised per email and per address with advisory
 // locks: counts the attempts of each window and records a new attempt unless
-// either count has reached its maximum.
+// a limit holds it back. The address limit holds back every attempt past its
+// maximum; the account limit only attempts from an address that has itself
+// failed for that email within the account window (API.md "Limits": a lockout
+// must not keep the owner out), so a stranger's failures never refuse the
+// owner's address.
 LoginGate begin_login_attempt(common::pg::Connection& db, const std::string& email,
                               const std::string& client_addr, const LoginLimits& limits);
 

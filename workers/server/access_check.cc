@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "workers/services/access_token.h"
+#include "workers/services/token_versions.h"
 
 namespace server {
 
@@ -33,7 +34,7 @@ AppError unauthorized(const std::string& message, const char* challenge) {
   return error;
 }
 
-common::Principal authenticate(const common::Request& req, const common::Config& config) {
+common::Principal authenticate(const common::Request& req, common::RouteContext& ctx) {
   const auto header = req.header("authorization");
   if (!header || header->empty()) throw unauthorized("authentication required", "Bearer");
   const auto token = bearer_token(*header);
@@ -41,7 +42,11 @@ common::Principal authenticate(const common::Request& req, const common::Config&
     throw unauthorized("the Authorization header must be \"Bearer <access_token>\"", "Bearer");
   }
   try {
-    return services::verify_access_token(*token, config, services::unix_now());
+    const int64_t now = services::unix_now();
+    const services::VerifiedAccess access = services::verify_access_token(*token, ctx.config, now);
+    services::process_token_versions().check(ctx.db, access.principal.user_id, access.version,
+                                             ctx.config.access_revocation_lag_s, now);
+    return access.principal;
   } catch (const AppError& e) {
     if (e.code() != ErrorCode::kUnauthorized) throw;
     throw unauthorized(e.what(), "Bearer error=\"invalid_token\"");
@@ -73,7 +78,7 @@ void check_access(common::Access access, const common::Request& req, common::Rou
       return;
     case common::Access::kUser:
     case common::Access::kAdmin:
-      ctx.principal = authenticate(req, ctx.config);
+      ctx.principal = authenticate(req, ctx);
       if (access == common::Access::kAdmin && !ctx.principal->is_admin()) {
         throw AppError(ErrorCode::kForbidden, "this endpoint needs the admin role");
       }

@@ -2,12 +2,15 @@
 //   kPublic    nothing;
 //   kLoopback  the client address must be loopback, else 403 FORBIDDEN;
 //   kUser      an `Authorization: Bearer <access_token>` header whose token
-//              verifies (services/access_token.h); its Principal goes into
-//              ctx.principal;
+//              verifies (services/access_token.h) and whose token version is
+//              the account's (services/token_versions.h, read through ctx.db
+//              at most every ACCESS_REVOCATION_LAG_S seconds per worker); its
+//              Principal goes into ctx.principal;
 //   kAdmin     as kUser, and the role must be admin, else 403 FORBIDDEN.
 // A missing or non-Bearer header is 401 UNAUTHORIZED with
 // `WWW-Authenticate: Bearer`; a token that does not verify is 401 with
-// `WWW-Authenticate: Bearer error="invalid_token"`.
+// `WWW-Authenticate: Bearer error="invalid_token"`, and so is a token revoked
+// by a password or role change or whose account is gone.
 #pragma once
 
 #include <optional>

@@ -5,11 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
 #include <vector>
 
+#include "common/bcrypt_gate.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "workers/server/control.h"
@@ -69,6 +71,11 @@ Master::Master(MasterSetup setup)
   h.started_at_ms.store(scoreboard::wall_ms());
   h.generation.store(supervisor_.generation());
   h.listen_queue.store(-1);
+  // Shared with every worker forked from here: BCRYPT_MAX_CONCURRENT pool-wide
+  // (unset: half the pool), fixed for this master's life.
+  common::bcrypt_gate::create_shared(config_.bcrypt_max_concurrent > 0
+                                         ? config_.bcrypt_max_concurrent
+                                         : std::max(1, config_.workers / 2));
 }
 
 int Master::run() {

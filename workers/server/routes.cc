@@ -25,6 +25,7 @@ common::Router make_router() {
       {"POST", "/api/v1/auth/refresh", Access::kPublic, handlers::auth_refresh},
       {"POST", "/api/v1/auth/logout", Access::kPublic, handlers::auth_logout},
       {"GET", "/api/v1/auth/me", Access::kUser, handlers::auth_me},
+      {"POST", "/api/v1/auth/password", Access::kUser, handlers::auth_change_password},
       // catalogue administration
       {"POST", "/api/v1/admin/categories", Access::kAdmin, handlers::admin_create_category},
       {"POST", "/api/v1/admin/products", Access::kAdmin, handlers::admin_create_product},

@@ -25,18 +25,19 @@ int64_t unix_now() {
 }
 
 std::string issue_access_token(const common::Config& config, int64_t user_id,
-                               const std::string& role, int64_t now) {
+                               const std::string& role, int64_t version, int64_t now) {
   if (config.jwt_secret.empty()) {
     throw AppError(ErrorCode::kInternal, "internal error", Json::Value(),
                    "JWT_SECRET is empty: ensure_jwt_secret() did not run");
   }
-  const common::jwt::Claims claims{user_id, role, now, now + config.access_token_ttl_s,
-                                   common::random_token(kJtiBytes)};
+  const common::jwt::Claims claims{
+      user_id, role, now, now + config.access_token_ttl_s, common::random_token(kJtiBytes),
+      version};
   return common::jwt::sign(claims, config.jwt_secret);
 }
 
-common::Principal verify_access_token(std::string_view token, const common::Config& config,
-                                      int64_t now) {
+VerifiedAccess verify_access_token(std::string_view token, const common::Config& config,
+                                   int64_t now) {
   const common::jwt::Verification v = common::jwt::verify(token, config.jwt_secret, now);
   if (!v.ok()) {
     if (v.failure == common::jwt::Failure::kMissingKey) {
@@ -50,7 +51,7 @@ common::Principal verify_access_token(std::string_view token, const common::Conf
   if (v.claims.role != "user" && v.claims.role != "admin") {
     throw AppError(ErrorCode::kUnauthorized, "access token is invalid: unknown role");
   }
-  return common::Principal{v.claims.sub, v.claims.role};
+  return VerifiedAccess{common::Principal{v.claims.sub, v.claims.role}, v.claims.ver};
 }
 
 }  // namespace services

@@ -16,18 +16,27 @@ namespace services {
 // Seconds since the epoch, from the system clock.
 int64_t unix_now();
 
-// A token for `user_id` with `role`, issued at `now` and valid for
-// config.access_token_ttl_s seconds, with a random jti. Requires
+// A token for `user_id` with `role` and the account's token version
+// `version` (claim "ver", services/token_versions.h), issued at `now` and
+// valid for config.access_token_ttl_s seconds, with a random jti. Requires
 // config.jwt_secret (see common::ensure_jwt_secret); throws
 // AppError(kInternal) when it is empty.
 std::string issue_access_token(const common::Config& config, int64_t user_id,
-                               const std::string& role, int64_t now);
+                               const std::string& role, int64_t version, int64_t now);
 
-// The caller `token` names, verified at `now`. Throws AppError(kUnauthorized)
-// when the token is malformed, not HS256, badly signed, expired, not yet
-// valid, or names a role other than "user" and "admin" (and when
-// config.jwt_secret is empty: then nothing verifies).
-[[nodiscard]] common::Principal verify_access_token(std::string_view token,
-                                                    const common::Config& config, int64_t now);
+// What a verified access token says.
+struct VerifiedAccess {
+  common::Principal principal;
+  int64_t version = 0;  // the account's token version when it was issued
+};
+
+// The caller `token` names, verified at `now` (signature and claims only:
+// whether its version is still current is services/token_versions.h's
+// business). Throws AppError(kUnauthorized) when the token is malformed, not
+// HS256, badly signed, expired, not yet valid, or names a role other than
+// "user" and "admin" (and when config.jwt_secret is empty: then nothing
+// verifies).
+[[nodiscard]] VerifiedAccess verify_access_token(std::string_view token,
+                                                 const common::Config& config, int64_t now);
 
 }  // namespace services

@@ -1,7 +1,6 @@
 #include "workers/services/auth_service.h"
 
 #include <algorithm>
-#include <map>
 
 #include "common/error.h"
 #include "common/json.h"
@@ -10,9 +9,11 @@
 #include "common/random.h"
 #include "common/sha256.h"
 #include "workers/repositories/login_attempt_repository.h"
+#include "workers/repositories/registration_attempt_repository.h"
 #include "workers/repositories/token_repository.h"
 #include "workers/repositories/user_repository.h"
 #include "workers/services/access_token.h"
+#include "workers/services/password_hashing.h"
 
 namespace services {
 
@@ -35,18 +36,6 @@ AppError unauthorized(const std::string& message) {
   AppError error(ErrorCode::kUnauthorized, message);
   error.with_header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
   return error;
-}
-
-// A bcrypt hash of a random password at `cost`, made once per cost and
-// process: what an unknown email is checked against, so that it costs the
-// same time as a known one.
-const std::string& dummy_hash(int cost) {
-  static std::map<int, std::string> hashes;
-  auto it = hashes.find(cost);
-  if (it == hashes.end()) {
-    it = hashes.emplace(cost, common::hash_password(common::random_token(24), cost)).first;
-  }
-  return it->second;
 }
 
 bool local_part_char(char c) {
@@ -74,9 +63,9 @@ std::string required_email(const Json::Value& body, common::FieldErrors& errors)
 }
 
 Json::Value token_pair(const common::Config& config, int64_t user_id, const std::string& role,
-                       const std::string& refresh_token) {
+                       int64_t token_version, const std::string& refresh_token) {
   Json::Value out(Json::objectValue);
-  out["access_token"] = issue_access_token(config, user_id, role, unix_now());
+  out["access_token"] = issue_access_token(config, user_id, role, token_version, unix_now());
   out["refresh_token"] = refresh_token;
   out["token_type"] = "Bearer";
   out["expires_in"] = config.access_token_ttl_s;
@@ -102,6 +91,16 @@ void clean_up(pg::Connection& db, const common::Config& config) {
   } catch (const pg::DbError& e) {
     if (e.kind() == pg::DbErrorKind::kConnection) throw;
     common::log::warn("auth clean-up failed", {{"sqlstate", e.sqlstate()}, {"detail", e.what()}});
+  }
+}
+
+void clean_up_registrations(pg::Connection& db, const common::Config& config) {
+  try {
+    (void)repo::delete_old_registrations(db, config.register_window_s, kCleanupBatch);
+  } catch (const pg::DbError& e) {
+    if (e.kind() == pg::DbErrorKind::kConnection) throw;
+    common::log::warn("registration clean-up failed",
+                      {{"sqlstate", e.sqlstate()}, {"detail", e.what()}});
   }
 }
 
@@ -202,7 +201,17 @@ std::string refresh_token_hash(std::string_view refresh_token) {
 }
 
 Json::Value register_user(pg::Connection& db, const common::Config& config,
-                          const Credentials& credentials) {
+                          const Credentials& credentials, const std::string& client_addr) {
+  clean_up_registrations(db, config);
+  const auto slot = hashing_slot();
+  // Counted before hashing: a refused registration costs no bcrypt.
+  const repo::RegistrationGate gate = repo::begin_registration(
+      db, client_addr, config.register_max_per_address, config.register_window_s);
+  if (!gate.admitted) {
+    AppError error(ErrorCode::kRateLimited, "too many registrations; try again later");
+    error.with_header("Retry-After", std::to_string(gate.retry_after_s));
+    throw error;
+  }
   // Hashed before the statement: a transaction never waits on bcrypt.
   const std::string hashed = common::hash_password(credentials.password, config.bcrypt_cost);
   try {
@@ -230,10 +239,18 @@ Json::Value login(pg::Connection& db, const common::Config& config, const Creden
     throw error;
   }
 
+  std::optional<common::bcrypt_gate::Permit> slot;
+  try {
+    slot.emplace(hashing_slot());
+  } catch (const AppError&) {
+    repo::forget_login_attempt(db, *gate.attempt_id);  // not checked: not a failure
+    throw;
+  }
   const auto user = repo::find_user_by_email(db, credentials.email);
   const bool has_hash = user && user->hashed_password;
   const bool matches = common::verify_password(
       credentials.password, has_hash ? *user->hashed_password : dummy_hash(config.bcrypt_cost));
+  slot.reset();
   if (!has_hash || !matches) {
     throw AppError(ErrorCode::kInvalidCredentials, "email or password is wrong");
   }
@@ -242,7 +259,7 @@ Json::Value login(pg::Connection& db, const common::Config& config, const Creden
   const std::string refresh_token = common::random_token(kRefreshTokenBytes);
   (void)repo::insert_refresh_token(db, user->id, refresh_token_hash(refresh_token), std::nullopt,
                                    config.refresh_token_ttl_s);
-  return token_pair(config, user->id, user->role, refresh_token);
+  return token_pair(config, user->id, user->role, user->token_version, refresh_token);
 }
 
 Json::Value refresh(pg::Connection& db, const common::Config& config,
@@ -253,10 +270,14 @@ Json::Value refresh(pg::Connection& db, const common::Config& config,
     int64_t user_id = 0;
     std::string role;
     std::string token;
+    int64_t token_version = 0;
   };
   const std::string hash = refresh_token_hash(refresh_token);
   // Returns rather than throws on refusal, so that a revocation commits.
   const Rotation r = pg::transaction(db, [&](pg::Connection& c) -> Rotation {
+    // The family first: a concurrent revocation of it has then either
+    // committed (and the row below says so) or waits for this rotation.
+    if (!repo::lock_refresh_family_of(c, hash)) return {Outcome::kUnknown, 0, {}, {}};
     const auto row = repo::lock_refresh_token(c, hash);
     if (!row) return {Outcome::kUnknown, 0, {}, {}};
     if (row->revoked) return {Outcome::kRevoked, row->user_id, {}, {}};
@@ -269,11 +290,11 @@ Json::Value refresh(pg::Connection& db, const common::Config& config,
     std::string next = common::random_token(kRefreshTokenBytes);
     (void)repo::insert_refresh_token(c, row->user_id, refresh_token_hash(next), row->family_id,
                                      config.refresh_token_ttl_s);
-    return {Outcome::kIssued, row->user_id, row->role, std::move(next)};
+    return {Outcome::kIssued, row->user_id, row->role, std::move(next), row->token_version};
   });
   switch (r.outcome) {
     case Outcome::kIssued:
-      return token_pair(config, r.user_id, r.role, r.token);
+      return token_pair(config, r.user_id, r.role, r.token_version, r.token);
     case Outcome::kReused:
       common::log::warn("refresh token reused: family revoked", {{"user_id", r.user_id}});
       throw unauthorized("refresh token was already used; every token of that login is revoked");
@@ -295,44 +316,6 @@ Json::Value me(pg::Connection& db, int64_t user_id) {
   const auto user = repo::find_user_by_id(db, user_id);
   if (!user) throw unauthorized("the account of this token no longer exists");
   return account_json(*user, true);
-}
-
-AccountChange upsert_account(pg::Connection& db, int bcrypt_cost, std::string_view email,
-                             const std::optional<std::string>& password, const std::string& role) {
-  common::FieldErrors errors;
-  const std::string normalised = normalise_email(email);
-  if (auto problem = email_problem(normalised)) errors.add("email", *problem);
-  if (password) {
-    if (auto problem = password_problem(*password)) errors.add("password", *problem);
-  }
-  if (role != "user" && role != "admin") errors.add("role", "must be user or admin");
-  errors.throw_if_any();
-
-  const std::optional<std::string> hashed =
-      password ? std::optional<std::string>(common::hash_password(*password, bcrypt_cost))
-               : std::nullopt;
-  return pg::transaction(db, [&](pg::Connection& c) {
-    AccountChange change;
-    const auto existing = repo::find_user_by_email(c, normalised);
-    if (!existing) {
-      if (!hashed) {
-        Json::Value details(Json::objectValue);
-        details["password"] = "is required for a new account";
-        throw AppError(ErrorCode::kValidationError, "password is required for a new account",
-                       details);
-      }
-      change.user_id = repo::insert_user(c, normalised, *hashed, role).id;
-      change.created = true;
-      return change;
-    }
-    change.user_id = existing->id;
-    change.role_changed = existing->role != role;
-    change.password_changed = hashed.has_value();
-    if (change.role_changed || change.password_changed) {
-      (void)repo::update_user(c, existing->id, role, hashed);
-    }
-    return change;
-  });
 }
 
 }  // namespace services

@@ -43,10 +43,17 @@ Credentials parse_login(const Json::Value& body);
 // characters. Throws AppError(kValidationError).
 std::string parse_refresh_token(const Json::Value& body);
 
-// Creates a "user" account: {user_id, email, created_at}. Throws
-// AppError(kEmailTaken) when the email has an account.
+// Creates a "user" account: {user_id, email, created_at}. First counts the
+// registration against `client_addr`'s limit (REGISTER_MAX_PER_ADDRESS per
+// REGISTER_WINDOW_S, loopback like any other address) and throws
+// AppError(kRateLimited) with Retry-After when it is reached, before any
+// hashing. Throws AppError(kEmailTaken) when the email has an account (such a
+// registration counts too: it was hashed), and AppError(kUnavailable) with
+// Retry-After when no pool-wide hashing slot frees in time
+// (services/password_hashing.h; then nothing is counted). Also deletes a
+// bounded number of registrations older than the window.
 Json::Value register_user(common::pg::Connection& db, const common::Config& config,
-                          const Credentials& credentials);
+                          const Credentials& credentials, const std::string& client_addr);
 
 // Checks the credentials against the login limits and the stored hash, and
 // starts a new refresh-token family: {access_token, refresh_token,
@@ -54,12 +61,16 @@ Json::Value register_user(common::pg::Connection& db, const common::Config& conf
 // Retry-After when the account or `client_addr` has too many failed attempts
 // in its window, AppError(kInvalidCredentials) for an unknown email, an
 // account without a password and a wrong password alike (each after one
-// bcrypt verification). Also deletes a bounded number of stale attempts and
-// dead refresh tokens.
+// bcrypt verification), and AppError(kUnavailable) with Retry-After when no
+// pool-wide hashing slot frees in time (the attempt is then not counted). The
+// account limit refuses only a `client_addr` that has itself failed for the
+// account (repositories/login_attempt_repository.h). Also deletes a bounded
+// number of stale attempts and dead refresh tokens.
 Json::Value login(common::pg::Connection& db, const common::Config& config,
                   const Credentials& credentials, const std::string& client_addr);
 
-// Rotates a refresh token in one transaction: the presented token is marked
+// Rotates a refresh token in one transaction holding the family's lock
+// (repositories/token_repository.h): the presented token is marked
 // used and a new one issued in its family, with an access token carrying the
 // account's current role; answers like login(). Throws
 // AppError(kUnauthorized) for an unknown, expired or revoked token, and for a
@@ -68,8 +79,9 @@ Json::Value login(common::pg::Connection& db, const common::Config& config,
 Json::Value refresh(common::pg::Connection& db, const common::Config& config,
                     const std::string& refresh_token);
 
-// Revokes the family of the token. Unknown and already revoked tokens are not
-// an error (logging out twice is harmless).
+// Revokes the family of the token under the family's lock, so that no
+// rotation racing it leaves a token alive. Unknown and already revoked tokens
+// are not an error (logging out twice is harmless).
 void logout(common::pg::Connection& db, const std::string& refresh_token);
 
 // {user_id, email, role, created_at}. Throws AppError(kUnauthorized) when the
@@ -78,18 +90,5 @@ Json::Value me(common::pg::Connection& db, int64_t user_id);
 
 // The stored form of a refresh token: SHA-256, lower-case hex.
 std::string refresh_token_hash(std::string_view refresh_token);
-
-// For the command line and the seed: creates the account with `role` and the
-// password, or, when the email has an account, sets its role and (when
-// given) its password. A new account needs a password. Throws
-// AppError(kValidationError) for a bad email, password or role.
-struct AccountChange {
-  int64_t user_id = 0;
-  bool created = false;
-  bool role_changed = false;
-  bool password_changed = false;
-};
-AccountChange upsert_account(common::pg::Connection& db, int bcrypt_cost, std::string_view email,
-                             const std::optional<std::string>& password, const std::string& role);
 
 }  // namespace services
