@@ -29,7 +29,11 @@ namespace {
 void ensure_socket_dir(const std::filesystem::path& dir) {
   if (dir.empty() || std::filesystem::is_directory(dir)) return;
   ensure_socket_dir(dir.parent_path());
-  if (::mkdir(dir.c_str(), kSocketDirMode) != 0 && errno != EEXIST) fail("mkdir " + dir.string());
+  if (::mkdir(dir.c_str(), kSocketDirMode) != 0) {
+    if (errno == EEXIST) return;  // made by someone else meanwhile: theirs to set
+    fail("mkdir " + dir.string());
+  }
+  // mkdir's mode went through the umask.
   if (::chmod(dir.c_str(), kSocketDirMode) != 0) fail("chmod " + dir.string());
 }
 
