@@ -98,7 +98,7 @@ TEST_CASE("label values are escaped", "[unit][metrics]") {
   CHECK(server::escape_label("x\ny") == "x\\ny");
 }
 
-TEST_CASE("made-up methods share the OTHER series; standard methods keep their own",
+TEST_CASE("made-up methods share the OTHER series, standard methods keep their own",
           "[unit][metrics]") {
   sb::Scoreboard board(1);
   sb::SlotWriter a(board.slot(0));
