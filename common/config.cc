@@ -112,9 +112,9 @@ Config load_config_layers(const std::vector<ValueLayer>& layers, SettingSources*
   if (!problems.empty()) throw ConfigError(problems);
 
   derive_server_defaults(c);
-  if (auto pool_problems = finish_pool_settings(c); !pool_problems.empty()) {
-    throw ConfigError(pool_problems);
-  }
+  std::vector<std::string> cross = finish_pool_settings(c);
+  for (std::string& p : production_problems(c)) cross.push_back(std::move(p));
+  if (!cross.empty()) throw ConfigError(cross);
   return c;
 }
 

@@ -131,6 +131,14 @@ Config load_config(const EnvLookup& env);
 // load_config_layers after the single-setting checks; returns the problems found.
 std::vector<std::string> finish_pool_settings(Config& config);
 
+// The least BCRYPT_COST production accepts.
+inline constexpr int kMinProductionBcryptCost = 10;
+
+// With APP_ENV=production, what must not be set: ENABLE_TEST_ROUTES=1, a
+// BCRYPT_COST below kMinProductionBcryptCost. Empty in development. Called by
+// load_config_layers, so neither a start nor a reload gets past it.
+std::vector<std::string> production_problems(const Config& config);
+
 // "NAME=value", one per setting in the table's order, secrets masked: the start-up log.
 std::vector<std::string> describe(const Config& config);
 

@@ -19,12 +19,20 @@ const Json::StreamWriterBuilder& writer_builder() {
   return builder;
 }
 
+// strictMode also rejects an object that repeats a name, at any depth: a body
+// must mean one thing to us and to anything in front of us.
 std::unique_ptr<Json::CharReader> strict_reader(int depth) {
   Json::CharReaderBuilder b;
   Json::CharReaderBuilder::strictMode(&b.settings_);
   b["stackLimit"] = depth;
-  b["rejectDupKeys"] = false;  // the last one wins, as most JSON parsers do
+  b["rejectDupKeys"] = true;
   return std::unique_ptr<Json::CharReader>(b.newCharReader());
+}
+
+bool has_nul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
+std::string member_path(const std::string& parent, const std::string& name) {
+  return parent.empty() ? name : parent + "." + name;
 }
 
 // Depth of nesting, counting the root container as 1.
@@ -36,6 +44,33 @@ int depth_of(const Json::Value& v) {
 }
 
 }  // namespace
+
+std::optional<std::string> find_nul(const Json::Value& value, const std::string& path) {
+  if (value.isString()) {
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    value.getString(&begin, &end);
+    if (has_nul(std::string_view(begin, static_cast<size_t>(end - begin)))) {
+      return path.empty() ? std::string("body") : path;
+    }
+    return std::nullopt;
+  }
+  if (value.isArray()) {
+    for (Json::ArrayIndex i = 0; i < value.size(); ++i) {
+      if (auto found = find_nul(value[i], path + "[" + std::to_string(i) + "]")) return found;
+    }
+    return std::nullopt;
+  }
+  if (value.isObject()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      const std::string name = it.name();
+      // A name with a NUL cannot be shown as a field: the object holding it is named.
+      if (has_nul(name)) return path.empty() ? std::string("body") : path;
+      if (auto found = find_nul(*it, member_path(path, name))) return found;
+    }
+  }
+  return std::nullopt;
+}
 
 std::string write(const Json::Value& value) { return Json::writeString(writer_builder(), value); }
 
@@ -57,6 +92,13 @@ Json::Value parse_object(std::string_view body) {
     throw AppError(ErrorCode::kInvalidJson, "request body is nested too deeply");
   }
   if (!utf8_length(body)) throw AppError(ErrorCode::kInvalidJson, "request body is not UTF-8");
+  // Valid JSON may spell NUL as \u0000; PostgreSQL text and jsonb cannot hold it
+  // (text would be cut short, jsonb refuses it), so no body may carry one.
+  if (auto field = find_nul(root)) {
+    FieldErrors errors;
+    errors.add(*field, kNulProblem);
+    errors.throw_if_any();
+  }
   return root;
 }
 
@@ -139,6 +181,10 @@ std::optional<std::string> get_string(const Json::Value& obj, const char* field,
     return std::nullopt;
   }
   std::string s = v.asString();
+  if (has_nul(s)) {
+    errors.add(field, kNulProblem);
+    return std::nullopt;
+  }
   auto len = utf8_length(s);
   if (!len) {
     errors.add(field, "must be valid UTF-8");

@@ -18,9 +18,20 @@ inline constexpr int kMaxDepth = 32;
 // Compact, UTF-8, no trailing newline.
 std::string write(const Json::Value& value);
 
-// Parses a request body that must be a JSON object nested at most kMaxDepth.
-// Throws AppError(kInvalidJson) otherwise.
+// What a field holding a NUL character is told.
+inline constexpr const char* kNulProblem = "must not contain NUL characters";
+
+// Parses a request body that must be a JSON object nested at most kMaxDepth,
+// valid UTF-8, with no name repeated in any object. Throws AppError(kInvalidJson)
+// otherwise. A body that parses but holds a NUL character (\u0000) in any string
+// or member name throws AppError(kValidationError) naming where (find_nul).
 Json::Value parse_object(std::string_view body);
+
+// The path of the first string under `value` holding a NUL character, or
+// nullopt: "title", "attributes.color", "items[2].sku"; a member name with a
+// NUL yields the path of its object ("body" at the top). `path` is the path of
+// `value` itself ("" for the body).
+std::optional<std::string> find_nul(const Json::Value& value, const std::string& path = "");
 
 // Parses trusted JSON (jsonb text from PostgreSQL). Throws AppError(kInternal) on failure.
 Json::Value parse_trusted(std::string_view text);
@@ -30,7 +41,8 @@ Json::Value parse_trusted(std::string_view text);
 // is present but of the wrong type or out of range.
 std::optional<int64_t> get_int(const Json::Value& obj, const char* field, int64_t min, int64_t max,
                                FieldErrors& errors);
-// Length in UTF-8 code points; strings that are not valid UTF-8 are rejected.
+// Length in UTF-8 code points; strings that are not valid UTF-8 or that hold a
+// NUL character are rejected.
 std::optional<std::string> get_string(const Json::Value& obj, const char* field, size_t min_len,
                                       size_t max_len, FieldErrors& errors);
 std::optional<bool> get_bool(const Json::Value& obj, const char* field, FieldErrors& errors);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -18,12 +19,71 @@ Level g_level = Level::kInfo;
 Format g_format = Format::kText;
 std::string g_request_id;
 
+bool is_control(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// JSON text escapes every control character but DEL; no DEL byte can be part
+// of a multi-byte UTF-8 sequence, so each one is that character.
+std::string escape_del(std::string text) {
+  for (size_t at = text.find('\x7f'); at != std::string::npos; at = text.find('\x7f', at)) {
+    text.replace(at, 1, "\\u007f");
+  }
+  return text;
+}
+
+// `s` in double quotes with \ \" \n \r \t and \u00XX for the other control
+// characters: whatever `s` holds, it stays one token on one line.
+std::string quoted(std::string_view s) {
+  std::string out = "\"";
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (is_control(c)) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+// Written as it is when that cannot be mistaken for anything else: not empty,
+// no space, quote, '=', backslash or control character.
+std::string text_token(std::string_view s) {
+  const bool plain = !s.empty() && std::none_of(s.begin(), s.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return c == ' ' || c == '"' || c == '=' || c == '\\' || is_control(c);
+  });
+  return plain ? std::string(s) : quoted(s);
+}
+
 std::string text_value(const Json::Value& v) {
   if (v.isString()) {
-    const std::string s = v.asString();
-    if (s.find_first_of(" \"=") == std::string::npos && !s.empty()) return s;
+    const char* begin = nullptr;
+    const char* end = nullptr;
+    v.getString(&begin, &end);
+    return text_token(std::string_view(begin, static_cast<size_t>(end - begin)));
   }
-  return json::write(v);  // quotes strings with spaces, renders numbers as numbers
+  return escape_del(json::write(v));  // numbers as numbers, objects as escaped JSON
 }
 }  // namespace
 
@@ -100,15 +160,17 @@ void write(Level level, std::string_view event, Fields fields) {
     if (!g_request_id.empty()) obj["request_id"] = g_request_id;
     obj["event"] = std::string(event);
     for (const auto& [key, value] : fields) obj[key] = value;
-    line = json::write(obj);
+    line = escape_del(json::write(obj));
   } else {
+    // Every part that may come from outside is a text_token, so no value can
+    // end the line or pose as another field.
     line = now_rfc3339() + " " + level_name(level) + " pid=" + std::to_string(getpid());
-    if (!g_request_id.empty()) line += " rid=" + g_request_id;
+    if (!g_request_id.empty()) line += " rid=" + text_token(g_request_id);
     line += " ";
-    line += event;
+    line += text_token(event);
     for (const auto& [key, value] : fields) {
       line += " ";
-      line += key;
+      line += text_token(key);
       line += "=";
       line += text_value(value);
     }

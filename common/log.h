@@ -1,6 +1,11 @@
 // Logging: one line per event, text or JSON (LOG_FORMAT), each carrying the
 // pid and, inside a request, the request id. Lines go to stderr, which the
 // scripts redirect to $STATE_DIR/log/server.log.
+//
+// Whatever the event, keys and values hold, an event is exactly one line:
+// JSON escapes every control character (DEL too); text writes a value as it
+// is only when it is a plain token (no space, quote, '=', backslash or control
+// character) and otherwise double-quoted with \n \r \t \" \\ and \u00XX escapes.
 #pragma once
 
 #include <json/value.h>

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -36,18 +37,50 @@ void write_all(int fd, const std::string& bytes, const std::string& path) {
   }
 }
 
+// Throws unless the open file is a regular file of the effective user that
+// nobody else may read or write.
+void check_private(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) throw io_error("cannot stat", path);
+  if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + " is not a regular file");
+  if (st.st_uid != ::geteuid()) {
+    throw std::runtime_error(path + " is owned by uid " + std::to_string(st.st_uid) +
+                             ", not by this user (uid " + std::to_string(::geteuid()) +
+                             "); chown it to the service user");
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    throw std::runtime_error(path + " has mode " + mode +
+                             ": group or others may read or write it; chmod 600 it");
+  }
+}
+
+// A fresh private file next to `path` that nobody else can have prepared:
+// a random name, created exclusively, never through a symlink.
+UniqueFd create_temp(const std::string& path, std::string& temp) {
+  constexpr int kAttempts = 8;
+  for (int i = 0; i < kAttempts; ++i) {
+    temp = path + ".tmp." + random_token(9);
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd.get() >= 0) return fd;
+    if (errno != EEXIST) break;
+  }
+  throw io_error("cannot create", temp);
+}
+
 }  // namespace
 
 std::optional<std::string> read_secret_file(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT) return std::nullopt;
+    if (errno == ELOOP) {
+      throw std::runtime_error(path + " is a symbolic link; a secret file must be a plain file");
+    }
     throw io_error("cannot open", path);
   }
-  struct stat st {};
-  if (::fstat(fd.get(), &st) == 0 && (st.st_mode & 077) != 0) {
-    log::warn("secret file is readable by others; chmod 600 it", {{"path", path}});
-  }
+  check_private(fd.get(), path);
   std::string contents;
   char buf[512];
   for (;;) {
@@ -74,10 +107,9 @@ std::string create_secret_file_once(const std::string& path, const std::string& 
   // Written in full under a private name, then linked into place: link(2)
   // fails when the name exists, so a reader never sees a half-written file
   // and the first of several racing writers wins.
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  std::string temp;
   {
-    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (fd.get() < 0) throw io_error("cannot create", temp);
+    UniqueFd fd = create_temp(path, temp);
     write_all(fd.get(), secret + "\n", temp);
     if (::fsync(fd.get()) != 0) throw io_error("cannot sync", temp);
   }

@@ -1,6 +1,7 @@
 // Secrets kept in files under $STATE_DIR: the development JWT key and the
 // generated admin password. Files are mode 0600 and created atomically, so
-// processes that race to create one all end up with the same contents.
+// processes that race to create one all end up with the same contents; a file
+// that someone else owns or could read or change is refused, not trusted.
 #pragma once
 
 #include <optional>
@@ -11,14 +12,19 @@
 namespace common {
 
 // The file's contents without trailing whitespace, or nullopt when the file
-// does not exist. Throws std::runtime_error when it exists but cannot be read
-// or is empty. Logs a warning when group or others may read it.
+// does not exist. Throws std::runtime_error, saying what to fix, when it
+// exists but is a symbolic link (it is opened O_NOFOLLOW), not a regular file,
+// not owned by the effective user, readable or writable by group or others,
+// empty, or cannot be read.
 std::optional<std::string> read_secret_file(const std::string& path);
 
 // Creates `path` holding `secret` (mode 0600; missing directories are made)
 // unless it already exists, and returns what the file holds afterwards: the
-// new secret, or the contents some earlier or concurrent caller wrote. Throws
-// std::runtime_error on I/O failure.
+// new secret, or the contents some earlier or concurrent caller wrote. The
+// secret is written to a randomly named temp file made with O_EXCL|O_NOFOLLOW
+// and linked into place, so nothing planted beside it is written through.
+// Throws std::runtime_error on I/O failure and for whatever read_secret_file
+// refuses (a symlink at `path` included).
 std::string create_secret_file_once(const std::string& path, const std::string& secret);
 
 // $STATE_DIR/jwt-secret

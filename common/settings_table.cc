@@ -101,7 +101,9 @@ std::vector<Setting> make_table() {
        .section = kServer,
        .reload = kApplied,
        .default_text = "`development`",
-       .meaning = "`production` refuses to start without `JWT_SECRET`",
+       .meaning = "`production` refuses to start without `JWT_SECRET`, with "
+                  "`ENABLE_TEST_ROUTES=1` or with `BCRYPT_COST` below 10, and `seed` does not "
+                  "print a generated admin password",
        .values = {"development", "production"}},
       {.name = "MIGRATIONS_DIR",
        .field = &Config::migrations_dir,
@@ -128,7 +130,8 @@ std::vector<Setting> make_table() {
        .field = &Config::admin_password,
        .section = kServer,
        .reload = kApplied,
-       .default_text = "generated, printed once, kept in `$STATE_DIR/admin-password` (0600)",
+       .default_text = "generated, kept in `$STATE_DIR/admin-password` (0600); printed once "
+                       "in development only",
        .meaning = "its password",
        .secret = true},
 

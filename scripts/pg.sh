@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A local PostgreSQL 15 cluster under $STATE_DIR/pg, reachable only through a
-# unix socket in $STATE_DIR/run (listen_addresses=''), so that stacks with
-# different STATE_DIRs never clash and nothing listens on TCP.
+# unix socket in $STATE_DIR/run/pg (listen_addresses=''), so that stacks with
+# different STATE_DIRs never clash and nothing listens on TCP. Every
+# connection authenticates (scram-sha-256) with a generated password kept in
+# $STATE_DIR/pgpass (0600, libpq's passfile format), which `url` names.
 #
-#   pg.sh init            create the cluster (superuser "ecommerce", trust auth)
+#   pg.sh init            create the cluster (superuser "ecommerce")
 #   pg.sh start           start it (idempotent) and create $PG_DATABASE if missing
 #   pg.sh stop            fast shutdown (harmless when stopped or never created)
 #   pg.sh status          exit 0 running, 3 stopped, 4 not initialised
@@ -26,6 +28,10 @@ PG_SETTINGS="$PG_DATA/ecommerce.conf"
 PG_SUPERUSER=ecommerce
 PG_DATABASE="${PG_DATABASE:-ecommerce}"
 PG_OS_USER=postgres
+PG_SOCKET_DIR="$RUN_DIR/pg"
+PG_PASSFILE="$STATE_DIR/pgpass"
+PG_HBA="$PG_DATA/pg_hba.conf"
+PG_HBA_MARKER="# Written by scripts/pg.sh: scram-sha-256 only."
 
 # --- running things as the cluster owner ---------------------------------------
 
@@ -65,20 +71,62 @@ ensure_traversable() {
   done
 }
 
-# Creates the directories. The run directory is shared: PostgreSQL (as the
-# owner) puts its socket there, root-run nginx and server put theirs and their
-# pid files there, hence group $PG_OS_USER and mode 0775.
+# Creates the directories. The run directory holds the server's and nginx's
+# sockets and pid files: 0750, so only its owner and group may enter. As root,
+# its group is $PG_OS_USER, which lets the cluster owner through to its own
+# socket directory (run/pg); the FastCGI and status sockets are 0660 of root's
+# group and the control socket 0600, so that passage opens none of them.
 prepare_dirs() {
   ensure_os_user
-  mkdir -p -- "$STATE_DIR" "$RUN_DIR" "$LOG_DIR" "$PG_DATA"
+  mkdir -p -- "$STATE_DIR" "$RUN_DIR" "$LOG_DIR" "$PG_DATA" "$PG_SOCKET_DIR"
   touch -- "$PG_LOG"
   if is_root; then
-    chown "$PG_OS_USER:$PG_OS_USER" -- "$PG_DATA" "$PG_LOG"
+    chown "$PG_OS_USER:$PG_OS_USER" -- "$PG_DATA" "$PG_LOG" "$PG_SOCKET_DIR"
     chgrp "$PG_OS_USER" -- "$RUN_DIR"
-    chmod 0775 -- "$RUN_DIR"
     ensure_traversable
   fi
+  chmod 0750 -- "$RUN_DIR"
+  chmod 0755 -- "$PG_SOCKET_DIR"
   chmod 0700 -- "$PG_DATA"
+}
+
+# --- the password ----------------------------------------------------------------
+
+# Generates the superuser's password into $PG_PASSFILE once (0600: written
+# under umask 077, so it is never readable by anyone else, even briefly).
+ensure_password() {
+  [[ -s $PG_PASSFILE ]] && return 0
+  local password
+  password=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  [[ ${#password} -eq 64 ]] || die "cannot generate a password"
+  (
+    umask 077
+    printf '*:*:*:%s:%s\n' "$PG_SUPERUSER" "$password" >"$PG_PASSFILE.tmp.$$"
+  )
+  mv -f -- "$PG_PASSFILE.tmp.$$" "$PG_PASSFILE"
+}
+
+stored_password() {
+  cut -d: -f5 -- "$PG_PASSFILE"
+}
+
+# Replaces trust (initdb's, or an older cluster's) by scram-sha-256: while the
+# server still trusts, it sets the superuser's password, then pg_hba.conf is
+# rewritten and reloaded. Harmless to repeat.
+secure_auth() {
+  grep -qxF "$PG_HBA_MARKER" "$PG_HBA" 2>/dev/null && return 0
+  ensure_password
+  say "setting the superuser's password and requiring it (scram-sha-256)"
+  # On stdin, so that the password is in no process list.
+  printf "SET password_encryption = 'scram-sha-256';\nALTER ROLE \"%s\" PASSWORD '%s';\n" \
+    "$PG_SUPERUSER" "$(stored_password)" |
+    psql_cmd -d postgres -f - >/dev/null
+  printf '%s\n%s\n%s\n' "$PG_HBA_MARKER" "# TYPE  DATABASE  USER  METHOD" \
+    "local   all       all   scram-sha-256" >"$PG_HBA.tmp"
+  if is_root; then chown "$PG_OS_USER:$PG_OS_USER" -- "$PG_HBA.tmp"; fi
+  chmod 0600 -- "$PG_HBA.tmp"
+  mv -f -- "$PG_HBA.tmp" "$PG_HBA"
+  as_owner "$PG_BIN/pg_ctl" reload -D "$PG_DATA" -s
 }
 
 # --- settings ----------------------------------------------------------------
@@ -111,12 +159,13 @@ write_settings() {
   fsync=$(setting PG_FSYNC fsync on)
   [[ $port =~ ^[0-9]+$ ]] || die "PG_PORT must be a number, got '$port'"
   [[ $max_conn =~ ^[0-9]+$ ]] || die "PG_MAX_CONNECTIONS must be a number, got '$max_conn'"
-  check_socket_path "$RUN_DIR/.s.PGSQL.$port"
+  check_socket_path "$PG_SOCKET_DIR/.s.PGSQL.$port"
   cat >"$PG_SETTINGS" <<EOF
 # Written by scripts/pg.sh on every start: change the environment, not this file.
 listen_addresses = ''
 port = $port
-unix_socket_directories = '$RUN_DIR'
+unix_socket_directories = '$PG_SOCKET_DIR'
+password_encryption = 'scram-sha-256'
 max_connections = $max_conn
 shared_buffers = '$shared_buffers'
 fsync = $fsync
@@ -156,18 +205,23 @@ cmd_init() {
 
 cmd_start() {
   initialised || die "no cluster at $PG_DATA; run: scripts/pg.sh init"
+  if running && [[ ! -S $PG_SOCKET_DIR/.s.PGSQL.$(pg_port) ]]; then
+    say "running with its socket elsewhere (an older layout); restarting it"
+    cmd_stop
+  fi
   if running; then
-    say "already running (socket $RUN_DIR, port $(pg_port))"
+    say "already running (socket $PG_SOCKET_DIR, port $(pg_port))"
   else
     prepare_dirs
     write_settings
-    say "starting PostgreSQL (socket $RUN_DIR, port $(pg_port), log $PG_LOG)"
+    say "starting PostgreSQL (socket $PG_SOCKET_DIR, port $(pg_port), log $PG_LOG)"
     if ! as_owner "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -w \
       -t "${PG_START_TIMEOUT:-60}" -s; then
       show_log_tail "$PG_LOG"
       die "PostgreSQL did not start"
     fi
   fi
+  secure_auth
   create_database "$PG_DATABASE"
 }
 
@@ -193,20 +247,23 @@ cmd_status() {
     return 4
   fi
   if running; then
-    say "running (pid $(head -n 1 "$PG_DATA/postmaster.pid"), socket $RUN_DIR, port $(pg_port))"
+    say "running (pid $(head -n 1 "$PG_DATA/postmaster.pid"), socket $PG_SOCKET_DIR, port $(pg_port))"
     return 0
   fi
   say "stopped ($PG_DATA)"
   return 3
 }
 
+# The password travels as the name of the file that holds it, never in the URL.
 cmd_url() {
   local db=${1:-$PG_DATABASE}
-  printf 'postgresql://%s@/%s?host=%s&port=%s\n' "$PG_SUPERUSER" "$db" "$RUN_DIR" "$(pg_port)"
+  printf 'postgresql://%s@/%s?host=%s&port=%s&passfile=%s\n' "$PG_SUPERUSER" "$db" \
+    "$PG_SOCKET_DIR" "$(pg_port)" "$PG_PASSFILE"
 }
 
 psql_cmd() {
-  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$RUN_DIR" -p "$(pg_port)" -U "$PG_SUPERUSER" "$@"
+  PGPASSFILE="${PGPASSFILE:-$PG_PASSFILE}" "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h "$PG_SOCKET_DIR" -p "$(pg_port)" -U "$PG_SUPERUSER" "$@"
 }
 
 create_database() {

@@ -299,6 +299,9 @@ stop_nginx() {
 
 cmd_up() {
   mkdir -p -- "$RUN_DIR" "$LOG_DIR" "$NGINX_DIR"
+  # The sockets' directory: the service user and its group only (pg.sh gives
+  # it the cluster owner's group so that PostgreSQL reaches run/pg).
+  chmod 0750 -- "$RUN_DIR"
   server_bin >/dev/null
   ensure_database
   ensure_cache

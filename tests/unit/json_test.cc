@@ -90,3 +90,44 @@ TEST_CASE("json::write is compact UTF-8", "[unit][json]") {
   v["n"] = static_cast<Json::Int64>(9007199254740993LL);
   CHECK(json::write(v) == "{\"n\":9007199254740993,\"name\":\"caf\xC3\xA9\"}");
 }
+
+TEST_CASE("a body that repeats a member name is invalid JSON at any depth", "[unit][json]") {
+  for (const char* bad : {R"({"quantity": 1, "quantity": 99})",
+                          R"({"a": {"b": 1, "c": 2, "b": 3}})", R"({"a": [{"x": 1, "x": 1}]})"}) {
+    INFO(bad);
+    CHECK(parse_error(bad) == ErrorCode::kInvalidJson);
+  }
+  CHECK_NOTHROW(json::parse_object(R"({"a": {"x": 1}, "b": {"x": 1}})"));
+}
+
+TEST_CASE("a NUL in any string of a body is a validation error naming where it is",
+          "[unit][json]") {
+  struct Case {
+    const char* body;
+    const char* field;
+  };
+  for (const Case& c : std::initializer_list<Case>{
+           {R"({"title": "a\u0000b"})", "title"},
+           {R"({"ok": "x", "sku": "\u0000"})", "sku"},
+           {R"({"attributes": {"color": "si\u0000lver"}})", "attributes.color"},
+           {R"({"attributes": {"co\u0000lor": "silver"}})", "attributes"},
+           {R"({"items": [{"sku": "a"}, {"sku": "b\u0000"}]})", "items[1].sku"}}) {
+    INFO(c.body);
+    try {
+      json::parse_object(c.body);
+      FAIL("parsed without error");
+    } catch (const AppError& e) {
+      CHECK(e.code() == ErrorCode::kValidationError);
+      CHECK(e.details().isMember(c.field));
+    }
+  }
+  CHECK_NOTHROW(json::parse_object(R"({"title": "a\u0001b", "n": 0})"));
+}
+
+TEST_CASE("string fields refuse a NUL even when the value was built by hand", "[unit][json]") {
+  Json::Value body(Json::objectValue);
+  body["title"] = Json::Value(std::string("a\0b", 3));
+  common::FieldErrors errors;
+  CHECK_FALSE(json::get_string(body, "title", 0, 100, errors).has_value());
+  CHECK_FALSE(errors.empty());
+}

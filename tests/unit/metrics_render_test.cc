@@ -97,3 +97,27 @@ TEST_CASE("label values are escaped", "[unit][metrics]") {
   CHECK(server::escape_label(R"(a"b\c)") == R"(a\"b\\c)");
   CHECK(server::escape_label("x\ny") == "x\\ny");
 }
+
+TEST_CASE("made-up methods share the OTHER series, standard methods keep their own",
+          "[unit][metrics]") {
+  sb::Scoreboard board(1);
+  sb::SlotWriter a(board.slot(0));
+  for (const char* method : {"ZZQAA", "ZZQAB", "ZZQAC", "get", "PROPFIND", "BREW"}) {
+    a.end_request(method, "/api/v1/products", 405, 1000);
+  }
+  for (const char* method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    a.end_request(method, "/api/v1/products", 200, 1000);
+  }
+  const std::string text = server::render_metrics(board, pool_view());
+  CHECK(has_line(text,
+                 R"(http_requests_total{method="OTHER",route="/api/v1/products",status="405"} 6)"));
+  for (const char* method : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    INFO(method);
+    CHECK(has_line(text, std::string(R"(http_requests_total{method=")") + method +
+                             R"(",route="/api/v1/products",status="200"} 1)"));
+  }
+  for (const char* made_up : {"ZZQAA", "ZZQAB", "ZZQAC", "method=\"get\"", "PROPFIND", "BREW"}) {
+    INFO(made_up);
+    CHECK(text.find(made_up) == std::string::npos);
+  }
+}

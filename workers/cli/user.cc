@@ -169,7 +169,11 @@ bool seed_admin_account(const common::Config& config, pg::Connection& db) {
       password = kept ? *kept
                       : common::create_secret_file_once(
                             path, common::random_token(kGeneratedPasswordBytes));
-      if (!kept) {
+      // stdout ends up in journals and CI logs: production names the file only.
+      if (!kept && config.app_env == common::AppEnv::kProduction) {
+        std::printf("seed: generated the password of admin %s into %s (0600)\n", email.c_str(),
+                    path.c_str());
+      } else if (!kept) {
         std::printf("seed: generated the password of admin %s: %s (kept in %s)\n", email.c_str(),
                     password.c_str(), path.c_str());
       }

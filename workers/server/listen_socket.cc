@@ -23,14 +23,27 @@ namespace {
   throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
+// Makes the socket's directory, and any missing parent, 0750 (whatever the
+// umask): only the service user and its group can reach what is inside. A
+// directory that exists keeps the mode its owner gave it.
+void ensure_socket_dir(const std::filesystem::path& dir) {
+  if (dir.empty() || std::filesystem::is_directory(dir)) return;
+  ensure_socket_dir(dir.parent_path());
+  if (::mkdir(dir.c_str(), kSocketDirMode) != 0) {
+    if (errno == EEXIST) return;  // made by someone else meanwhile: theirs to set
+    fail("mkdir " + dir.string());
+  }
+  // mkdir's mode went through the umask.
+  if (::chmod(dir.c_str(), kSocketDirMode) != 0) fail("chmod " + dir.string());
+}
+
 UniqueFd open_unix(const std::string& path, mode_t mode) {
   sockaddr_un addr{};
   if (path.size() >= sizeof(addr.sun_path)) {
     throw std::runtime_error("unix socket path too long (max " +
                              std::to_string(sizeof(addr.sun_path) - 1) + "): " + path);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  ensure_socket_dir(std::filesystem::path(path).parent_path());
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) fail("socket");
   addr.sun_family = AF_UNIX;
@@ -45,9 +58,14 @@ UniqueFd open_unix(const std::string& path, mode_t mode) {
     }
     ::unlink(path.c_str());
   }
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) fail("bind " + path);
-  // Before listen(): nobody can connect while the mode is still the umask's.
-  if (::chmod(path.c_str(), mode) != 0) fail("chmod " + path);
+  // bind() creates the file with the umask's mode: under this umask it has
+  // exactly `mode` from the first instant, with no chmod window to race.
+  const mode_t old_umask = ::umask(~mode & 0777);
+  const int bound = ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  const int bind_errno = errno;
+  ::umask(old_umask);
+  errno = bind_errno;
+  if (bound < 0) fail("bind " + path);
   return fd;
 }
 

@@ -17,12 +17,20 @@ struct ListenSocket {
   std::string unix_path;  // empty for TCP; unlinked by the owner on shutdown
 };
 
-// Opens "unix:/path" (creating the parent directory, replacing a stale socket
-// file, the file's mode `unix_mode`) or "host:port" (SO_REUSEADDR),
-// non-blocking, listening with `backlog`, inherited across fork() and exec
-// (no FD_CLOEXEC). Throws std::runtime_error with the reason on failure.
+// Local sockets: the service user and its group (nginx's user joins it to
+// reach the FastCGI and status sockets) and nobody else.
+inline constexpr mode_t kSocketMode = 0660;
+// A missing socket directory is made with this mode.
+inline constexpr mode_t kSocketDirMode = 0750;
+
+// Opens "unix:/path" or "host:port" (SO_REUSEADDR), non-blocking, listening
+// with `backlog`, inherited across fork() and exec (no FD_CLOEXEC). A unix
+// socket replaces a stale socket file and is created with mode `unix_mode`
+// from the start (bound under a matching umask; the process's umask is put
+// back); missing directories above it are made kSocketDirMode, existing ones
+// are left as they are. Throws std::runtime_error with the reason on failure.
 [[nodiscard]] ListenSocket open_listen_socket(const std::string& spec, int backlog,
-                                              mode_t unix_mode = 0666);
+                                              mode_t unix_mode = kSocketMode);
 
 // The kernel's net.core.somaxconn, or -1 when it cannot be read.
 int read_somaxconn();

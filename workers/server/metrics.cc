@@ -112,7 +112,10 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
     for (const sb::RequestSeries& e : m.requests) {
       if (e.used.load(std::memory_order_acquire) == 0) continue;
-      requests[{e.route, e.method, e.status}] += e.count.load(kRelaxed);
+      // Shared memory is written by every worker: whatever a slot holds, only
+      // method_label's values are ever exposed.
+      const std::string method(sb::method_label(e.method));
+      requests[{e.route, method, e.status}] += e.count.load(kRelaxed);
     }
     for (const sb::RouteSeries& r : m.routes) {
       if (r.used.load(std::memory_order_acquire) == 0) continue;

@@ -3,7 +3,7 @@
 // monotonic across worker replacement (it restarts only with the master).
 //
 // Families (API.md "Operations" plus the pool's own):
-//   http_requests_total{method,route,status}       counter
+//   http_requests_total{method,route,status}       counter (method: scoreboard::method_label)
 //   http_request_duration_seconds{route}           histogram
 //   db_query_duration_seconds                      histogram
 //   cache_requests_total{result}                   counter (no cache yet: zeros)

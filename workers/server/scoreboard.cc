@@ -87,6 +87,15 @@ RouteSeries* find_route(SlotMetrics& m, std::string_view route) {
 
 }  // namespace
 
+std::string_view method_label(std::string_view method) {
+  static constexpr std::string_view kStandard[] = {"GET",    "HEAD",    "POST",    "PUT",  "PATCH",
+                                                   "DELETE", "OPTIONS", "CONNECT", "TRACE"};
+  for (const std::string_view known : kStandard) {
+    if (method == known) return known;
+  }
+  return "OTHER";
+}
+
 const char* state_name(WorkerState state) {
   switch (state) {
     case WorkerState::kEmpty:
@@ -288,7 +297,7 @@ void SlotWriter::begin_request(std::string_view method, std::string_view uri) {
 void SlotWriter::end_request(std::string_view method, std::string_view route, int status,
                              int64_t duration_us) {
   SlotMetrics& m = s_.metrics;
-  if (RequestSeries* series = find_series(m, method, route, status)) {
+  if (RequestSeries* series = find_series(m, method_label(method), route, status)) {
     bump(series->count);
   } else {
     bump(m.untracked_requests);

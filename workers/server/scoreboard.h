@@ -44,6 +44,11 @@ enum class RecycleReason : uint8_t { kNone = 0, kMaxRequests, kMaxRss };
 const char* state_name(WorkerState state);  // "starting", "idle", ...
 const char* db_state_name(DbState state);   // "unknown", "connected", "down"
 
+// The `method` label of a request series: the method itself when it is one of
+// GET HEAD POST PUT PATCH DELETE OPTIONS CONNECT TRACE (exact, upper case),
+// else "OTHER", so that no client can add series by making methods up.
+std::string_view method_label(std::string_view method);
+
 // Prometheus' default buckets, in seconds; a last implicit +Inf bucket follows.
 inline constexpr std::array<double, 11> kBucketBounds = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
                                                          0.5,   1,    2.5,   5,    10};
@@ -223,7 +228,8 @@ class SlotWriter {
 
   // Marks the slot busy with this request (method, URI truncated to fit).
   void begin_request(std::string_view method, std::string_view uri);
-  // Marks it idle and counts the request in the slot's metrics.
+  // Marks it idle and counts the request in the slot's metrics, under
+  // method_label(method).
   void end_request(std::string_view method, std::string_view route, int status,
                    int64_t duration_us);
 
