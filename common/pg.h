@@ -161,10 +161,10 @@ using Param = std::optional<std::string>;  // nullopt is SQL NULL
 using Params = std::vector<Param>;
 
 struct ConnectionOptions {
-  std::string conninfo;                               // DATABASE_URL
-  int connect_timeout_s = 3;                          // libpq connect_timeout
-  int statement_timeout_ms = 10000;                   // server-side statement_timeout; 0 = none
-  std::chrono::milliseconds min_backoff{100};         // after a failed connect attempt
+  std::string conninfo;                        // DATABASE_URL
+  int connect_timeout_s = 3;                   // libpq connect_timeout
+  int statement_timeout_ms = 10000;            // server-side statement_timeout; 0 = none
+  std::chrono::milliseconds min_backoff{100};  // after a failed connect attempt
   // Doubling up to this: a worker notices a PostgreSQL that is back within
   // about a second, however long it was away.
   std::chrono::milliseconds max_backoff{1000};

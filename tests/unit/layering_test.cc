@@ -75,8 +75,7 @@ struct Include {
 std::vector<Include> project_includes() {
   const fs::path root(ECOMMERCE_SOURCE_DIR);
   const std::regex include_line(R"re(^\s*#\s*include\s*"([^"]+)")re");
-      std::vector<Include>
-          out;
+  std::vector<Include> out;
   for (const char* top : {"common", "workers"}) {
     for (const auto& entry : fs::recursive_directory_iterator(root / top)) {
       const std::string ext = entry.path().extension().string();
