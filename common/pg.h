@@ -38,6 +38,7 @@ enum class Role : unsigned {
   kPoolAdmin = 1u << 3,   // the master's short-lived connections (db_admin)
   kTestRoutes = 1u << 4,  // the /__test/* routes, only when ENABLE_TEST_ROUTES=1
   kTest = 1u << 5,        // the test suites' own statements
+  kJobs = 1u << 6,        // the job runners' queue statements (claim, finish, ...)
 };
 
 // A set of roles, e.g. Roles{Role::kSeed, Role::kService}.
