@@ -112,6 +112,19 @@ Json::Value applied(const std::string& sku, int64_t variant_id, int64_t before, 
   return row;
 }
 
+// The reconciliation job's result and the drift count it reported.
+struct Reconciled {
+  Json::Value result;
+  std::optional<int64_t> reported;
+};
+Reconciled reconcile(pg::Connection& db) {
+  const common::Config config = test_support::test_config();
+  Reconciled out;
+  jobs::JobContext ctx = job_context(db, config, nullptr, [&](int64_t n) { out.reported = n; });
+  out.result = jobs::run_stock_reconcile(ctx, Json::Value(Json::objectValue));
+  return out;
+}
+
 // A buyer whose cart holds `quantity` units of the variant, and the order it places.
 int64_t buyer_with(pg::Connection& db, int64_t variant_id, int64_t quantity) {
   const int64_t buyer = make_user(db);
@@ -294,10 +307,7 @@ TEST_CASE("stock reconciliation finds no drift in a consistent database",
   place_order(db, buyer_with(db, a, 2));
   (void)run_sync(db, sync_payload({{"unknown", 1}}, "api"));
 
-  const common::Config config = test_support::test_config();
-  std::optional<int64_t> reported;
-  jobs::JobContext ctx = job_context(db, config, nullptr, [&](int64_t n) { reported = n; });
-  const Json::Value result = jobs::run_stock_reconcile(ctx, Json::Value(Json::objectValue));
+  const auto [result, reported] = reconcile(db);
   INFO(common::json::write(result));
   CHECK(result["checked_variants"] == 2);
   CHECK(result["drift_variants"] == 0);
@@ -305,6 +315,7 @@ TEST_CASE("stock reconciliation finds no drift in a consistent database",
   CHECK(reported == 0);
 
   // Without a reporter (a runner that publishes no metric) it runs all the same.
+  const common::Config config = test_support::test_config();
   jobs::JobContext bare = job_context(db, config);
   CHECK(jobs::run_stock_reconcile(bare, Json::Value())["drift_variants"] == 0);
 }
@@ -319,10 +330,7 @@ TEST_CASE("stock reconciliation lists a corrupted variant, reports the count, re
   place_order(db, buyer_with(db, bad, 1));
   (void)db.exec(kCorruptAvailable, {std::to_string(bad), "3"});
 
-  const common::Config config = test_support::test_config();
-  std::optional<int64_t> reported;
-  jobs::JobContext ctx = job_context(db, config, nullptr, [&](int64_t n) { reported = n; });
-  const Json::Value result = jobs::run_stock_reconcile(ctx, Json::Value(Json::objectValue));
+  const auto [result, reported] = reconcile(db);
   INFO(common::json::write(result));
   CHECK(result["checked_variants"] == 2);
   CHECK(result["drift_variants"] == 1);

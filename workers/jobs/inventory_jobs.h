@@ -12,7 +12,9 @@
 //                    drift_variants, drift}; publishes drift_variants through
 //                    ctx.report_stock_drift when the runner set it.
 //
-// Database failures propagate as they are (the runner retries them).
+// Database failures propagate as they are (the runner retries them). Both run
+// the repositories' statements (pg::Role::kService) on ctx.db, so the runner's
+// connection must be opened with that role beside its own.
 #pragma once
 
 #include <json/value.h>
