@@ -20,6 +20,7 @@
 #include "workers/handlers/catalog_handlers.h"
 #include "workers/services/cart_service.h"
 #include "workers/services/checkout_service.h"
+#include "workers/services/stock_reconcile_service.h"
 
 namespace {
 
@@ -45,6 +46,22 @@ const pg::Statement kCorruptAvailable{"test.inventory_jobs.corrupt_available", p
                                       pg::Effect::kWrite,
                                       "UPDATE inventory SET available = available + $2::integer "
                                       "WHERE variant_id = $1"};
+
+// `$1` variants of one product, each with 3 units and their "initial" ledger row.
+const pg::Statement kBulkVariants{"test.inventory_jobs.bulk_variants", pg::Role::kTest,
+                                  pg::Effect::kWrite, R"SQL(
+WITH p AS (
+  INSERT INTO products (sku, title) VALUES ('BULK', 'Bulk') RETURNING id
+), v AS (
+  INSERT INTO product_variants (sku, product_id, price_cents)
+  SELECT 'BULK-' || g, p.id, 100 FROM p, generate_series(1, $1::integer) g
+  RETURNING id
+), i AS (
+  INSERT INTO inventory (variant_id, available) SELECT id, 3 FROM v RETURNING variant_id
+)
+INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_delta, reason)
+SELECT variant_id, 'initial', 3, 0, 'test fixture' FROM i
+)SQL"};
 
 struct LedgerRow {
   std::string kind;
@@ -348,4 +365,34 @@ TEST_CASE("stock reconciliation lists a corrupted variant, reports the count, re
 
   const std::vector<std::string> violations = test_support::stock_invariant_violations(db);
   CHECK(violations.size() == 2);
+}
+
+TEST_CASE("stock reconciliation checks every variant of a catalogue larger than one page",
+          "[integration][inventory][reconcile]") {
+  pg::Connection db = migrated_connection();
+  test_support::truncate_all(db);
+  (void)db.exec(kBulkVariants, {"2500"});  // ids 1..2500: pages of 1000, 1000 and 500
+  (void)db.exec(kCorruptAvailable, {"1", "1"});
+  (void)db.exec(kCorruptAvailable, {"1000", "1"});
+  (void)db.exec(kCorruptAvailable, {"1001", "1"});
+  (void)db.exec(kCorruptAvailable, {"2500", "-1"});
+
+  const auto [result, reported] = reconcile(db);
+  CHECK(result["checked_variants"] == 2500);
+  CHECK(result["drift_variants"] == 4);
+  CHECK(reported == 4);
+  REQUIRE(result["drift"].size() == 4);
+  CHECK(result["drift"][0]["variant_id"] == 1);
+  CHECK(result["drift"][1]["variant_id"] == 1000);
+  CHECK(result["drift"][2]["variant_id"] == 1001);
+  CHECK(result["drift"][3]["variant_id"] == 2500);
+  CHECK(result["drift"][3]["sku"] == "BULK-2500");
+
+  // The listing stops at 100 drifting variants; the count does not.
+  for (int id = 1100; id < 1300; ++id) (void)db.exec(kCorruptAvailable, {std::to_string(id), "2"});
+  const auto [many, reported_many] = reconcile(db);
+  CHECK(many["drift_variants"] == 204);
+  CHECK(reported_many == 204);
+  CHECK(many["drift"].size() == services::kMaxListedDrift);
+  CHECK(many["drift"][99]["variant_id"] == 1196);  // 1, 1000, 1001, then 1100..1196
 }

@@ -1,8 +1,8 @@
 #include "tests/support/invariants.h"
 
 #include <catch2/catch.hpp>
+#include <limits>
 
-#include "workers/repositories/stock_audit_repository.h"
 #include "workers/services/stock_reconcile_service.h"
 
 namespace test_support {
@@ -27,10 +27,12 @@ const pg::Statement kStockOf{
 }  // namespace
 
 std::vector<std::string> stock_invariant_violations(pg::Connection& db) {
+  const services::ReconcileResult result =
+      services::reconcile_stock(db, std::numeric_limits<size_t>::max());
   std::vector<std::string> out;
-  for (const repo::VariantStockFacts& facts : repo::variant_stock_facts(db)) {
-    for (const services::StockDifference& d : services::stock_differences(facts)) {
-      out.push_back("variant " + std::to_string(facts.variant_id) + ": " +
+  for (const services::VariantDrift& drift : result.drift) {
+    for (const services::StockDifference& d : drift.differences) {
+      out.push_back("variant " + std::to_string(drift.facts.variant_id) + ": " +
                     services::describe_check(d.check) + ": " + std::to_string(d.recorded) +
                     " recorded, " + std::to_string(d.expected) + " expected");
     }

@@ -6,7 +6,9 @@ namespace pg = common::pg;
 
 namespace {
 
-// Each side computed in its own grouped subquery, joined once per variant.
+// One page of variants by id; the ledger and the orders of each are summed
+// through their variant_id indexes (an aggregate without GROUP BY always
+// yields one row, so every variant of the page is there).
 const pg::Statement kVariantStockFacts{"stock_audit.variant_facts", pg::Role::kService,
                                        pg::Effect::kRead, R"SQL(
 SELECT v.id, v.sku,
@@ -15,32 +17,33 @@ SELECT v.id, v.sku,
        coalesce(l.shipped_sum, 0), coalesce(o.open_units, 0), coalesce(o.shipped_units, 0)
 FROM product_variants v
 LEFT JOIN inventory i ON i.variant_id = v.id
-LEFT JOIN (
-  SELECT variant_id,
-         sum(available_delta + reserved_delta)
-           FILTER (WHERE kind IN ('initial', 'restock', 'write_off')) AS stock_in,
-         sum(available_delta) AS available_sum,
-         sum(reserved_delta) AS reserved_sum,
-         -sum(reserved_delta) FILTER (WHERE kind = 'ship') AS shipped_sum
-  FROM inventory_movements
-  GROUP BY variant_id
-) l ON l.variant_id = v.id
-LEFT JOIN (
-  SELECT oi.variant_id,
-         sum(oi.quantity) FILTER (WHERE ord.status IN ('created', 'paid')) AS open_units,
+CROSS JOIN LATERAL (
+  SELECT sum(m.available_delta + m.reserved_delta)
+           FILTER (WHERE m.kind IN ('initial', 'restock', 'write_off')) AS stock_in,
+         sum(m.available_delta) AS available_sum,
+         sum(m.reserved_delta) AS reserved_sum,
+         -sum(m.reserved_delta) FILTER (WHERE m.kind = 'ship') AS shipped_sum
+  FROM inventory_movements m
+  WHERE m.variant_id = v.id
+) l
+CROSS JOIN LATERAL (
+  SELECT sum(oi.quantity) FILTER (WHERE ord.status IN ('created', 'paid')) AS open_units,
          sum(oi.quantity) FILTER (WHERE ord.status = 'shipped') AS shipped_units
   FROM order_items oi
   JOIN orders ord ON ord.id = oi.order_id
-  WHERE oi.variant_id IS NOT NULL
-  GROUP BY oi.variant_id
-) o ON o.variant_id = v.id
+  WHERE oi.variant_id = v.id
+) o
+WHERE v.id > $1
 ORDER BY v.id
+LIMIT $2
 )SQL"};
 
 }  // namespace
 
-std::vector<VariantStockFacts> variant_stock_facts(pg::Connection& db) {
-  const pg::Result r = db.exec(kVariantStockFacts, {});
+std::vector<VariantStockFacts> variant_stock_facts(pg::Connection& db, int64_t after_variant_id,
+                                                   int limit) {
+  const pg::Result r =
+      db.exec(kVariantStockFacts, {std::to_string(after_variant_id), std::to_string(limit)});
   std::vector<VariantStockFacts> out;
   out.reserve(static_cast<size_t>(r.rows()));
   for (int row = 0; row < r.rows(); ++row) {

@@ -31,9 +31,12 @@ struct VariantStockFacts {
   int64_t shipped_order_units = 0;
 };
 
-// Every variant's facts, by ascending variant id, read by one statement (so
-// from one snapshot: a transaction that moves stock is seen whole or not at
-// all).
-[[nodiscard]] std::vector<VariantStockFacts> variant_stock_facts(common::pg::Connection& db);
+// The facts of the first `limit` variants with an id above `after_variant_id`,
+// by ascending id (fewer than `limit`: the last page). Each page is one
+// statement; to see every page in one snapshot, read them all in one
+// REPEATABLE READ transaction.
+[[nodiscard]] std::vector<VariantStockFacts> variant_stock_facts(common::pg::Connection& db,
+                                                                 int64_t after_variant_id,
+                                                                 int limit);
 
 }  // namespace repo

@@ -4,7 +4,13 @@
 
 namespace services {
 
+namespace pg = common::pg;
+
 namespace {
+
+// Variants read per statement: bounds the memory of a run, whatever the
+// catalogue's size.
+constexpr int kReconcilePageSize = 1000;
 
 struct Check {
   const char* name;
@@ -52,18 +58,31 @@ const char* describe_check(const char* check) {
   return check;
 }
 
-ReconcileResult reconcile_stock(common::pg::Connection& db) {
-  ReconcileResult result;
-  for (repo::VariantStockFacts& facts : repo::variant_stock_facts(db)) {
-    ++result.checked_variants;
-    std::vector<StockDifference> differences = stock_differences(facts);
-    if (differences.empty()) continue;
-    ++result.drift_variants;
-    if (result.drift.size() < kMaxListedDrift) {
-      result.drift.push_back({std::move(facts), std::move(differences)});
+ReconcileResult reconcile_stock(pg::Connection& db, size_t max_listed) {
+  return pg::transaction(db, [&](pg::Connection& c) {
+    // Every page from one snapshot: a transaction that moves stock is seen
+    // whole or not at all, however long the pages take.
+    c.command("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", pg::Effect::kRead);
+    ReconcileResult result;
+    int64_t after = 0;
+    for (;;) {
+      std::vector<repo::VariantStockFacts> page =
+          repo::variant_stock_facts(c, after, kReconcilePageSize);
+      if (page.empty()) break;
+      after = page.back().variant_id;
+      for (repo::VariantStockFacts& facts : page) {
+        ++result.checked_variants;
+        std::vector<StockDifference> differences = stock_differences(facts);
+        if (differences.empty()) continue;
+        ++result.drift_variants;
+        if (result.drift.size() < max_listed) {
+          result.drift.push_back({std::move(facts), std::move(differences)});
+        }
+      }
+      if (page.size() < static_cast<size_t>(kReconcilePageSize)) break;
     }
-  }
-  return result;
+    return result;
+  });
 }
 
 Json::Value to_json(const ReconcileResult& result) {

@@ -53,11 +53,13 @@ struct VariantDrift {
 struct ReconcileResult {
   int64_t checked_variants = 0;
   int64_t drift_variants = 0;       // all that drift
-  std::vector<VariantDrift> drift;  // the first kMaxListedDrift of them by variant id
+  std::vector<VariantDrift> drift;  // the first of them (max_listed) by variant id
 };
 
-// Reads every variant's facts (one snapshot) and checks them. Throws pg::DbError.
-ReconcileResult reconcile_stock(common::pg::Connection& db);
+// Reads every variant's facts, a page at a time in one REPEATABLE READ
+// READ ONLY transaction (so all from one snapshot), and checks them; lists at
+// most `max_listed` drifting variants. Throws pg::DbError.
+ReconcileResult reconcile_stock(common::pg::Connection& db, size_t max_listed = kMaxListedDrift);
 
 // {checked_variants, drift_variants, drift: [{variant_id, sku, available,
 //  reserved, shipped, differences: [{check, recorded, expected}]}]}: the
