@@ -63,6 +63,10 @@ INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_del
 SELECT variant_id, 'initial', 3, 0, 'test fixture' FROM i
 )SQL"};
 
+const pg::Statement kDropInventoryRow{"test.inventory_jobs.drop_inventory_row", pg::Role::kTest,
+                                      pg::Effect::kWrite,
+                                      "DELETE FROM inventory WHERE variant_id = $1"};
+
 struct LedgerRow {
   std::string kind;
   int64_t available_delta;
@@ -216,6 +220,22 @@ TEST_CASE("inventory sync sets available + reserved to the count and lists what 
     CHECK(stock_of(db, up) == Stock{10, 2, 0});
     require_stock_invariants(db);
   }
+}
+
+TEST_CASE("inventory sync gives a variant without an inventory row one at its count",
+          "[integration][inventory]") {
+  pg::Connection db = migrated_connection();
+  test_support::truncate_all(db);
+  const int64_t variant =
+      test_support::make_variant(db, make_product(db), {.sku = "SYNC-ROWLESS", .available = 0});
+  (void)db.exec(kDropInventoryRow, {std::to_string(variant)});
+
+  const Json::Value result = run_sync(db, sync_payload({{"SYNC-ROWLESS", 4}}, "api"));
+  INFO(common::json::write(result));
+  CHECK(result["applied"][0] == applied("SYNC-ROWLESS", variant, 0, 4));
+  CHECK(stock_of(db, variant) == Stock{4, 0, 0});
+  CHECK(ledger_of(db, variant) == std::vector<LedgerRow>{{"restock", 4, 0, "sync:api"}});
+  require_stock_invariants(db);
 }
 
 TEST_CASE("inventory sync refuses a payload the endpoint would refuse, for good",

@@ -12,13 +12,16 @@ namespace pg = common::pg;
 
 namespace {
 
-// The skus travel as one JSON array (text parameters never become SQL).
+// The skus travel as one JSON array (text parameters never become SQL). New
+// rows are inserted in variant id order too: two syncs inserting the same
+// missing rows wait on each other's keys in one order.
 const pg::Statement kEnsureStockRows{"inventory_sync.ensure_rows", pg::Role::kService,
                                      pg::Effect::kWrite, R"SQL(
 INSERT INTO inventory (variant_id, available, reserved)
 SELECT v.id, 0, 0
 FROM product_variants v
 WHERE v.sku IN (SELECT jsonb_array_elements_text($1::jsonb))
+ORDER BY v.id
 ON CONFLICT (variant_id) DO NOTHING
 )SQL"};
 
