@@ -1,12 +1,8 @@
-// The inventory queue's job handlers (workers/jobs/inventory_jobs.h) run the
-// way a job runner runs them, with a JobContext on a real database: inventory
-// sync (counts, conflicts, the ledger, idempotency, the cache, racing
-// checkouts) and stock reconciliation (clean, and after a deliberate
-// corruption).
-#include "workers/jobs/inventory_jobs.h"
-
+// The inventory.sync job handler (workers/jobs/inventory_jobs.h) run the way a
+// job runner runs it, with a JobContext on a real database: counts, unknown
+// skus, conflicts, the sync:{source} ledger rows, idempotency, the catalogue
+// cache, and checkouts racing it.
 #include <catch2/catch.hpp>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,12 +11,13 @@
 #include "tests/support/db.h"
 #include "tests/support/factories.h"
 #include "tests/support/invariants.h"
+#include "tests/support/job_context.h"
 #include "tests/support/parallel_calls.h"
 #include "tests/support/redis_server.h"
 #include "workers/handlers/catalog_handlers.h"
+#include "workers/jobs/inventory_jobs.h"
 #include "workers/services/cart_service.h"
 #include "workers/services/checkout_service.h"
-#include "workers/services/stock_reconcile_service.h"
 
 namespace {
 
@@ -33,7 +30,8 @@ using test_support::require_stock_invariants;
 using test_support::Stock;
 using test_support::stock_of;
 
-const pg::Statement kLedgerOf{"test.inventory_jobs.ledger_of", pg::Role::kTest, pg::Effect::kRead,
+const pg::Statement kLedgerOf{"test.inventory_sync_job.ledger_of", pg::Role::kTest,
+                              pg::Effect::kRead,
                               R"SQL(
 SELECT kind, available_delta, reserved_delta, coalesce(reason, ''), actor_user_id IS NULL
 FROM inventory_movements
@@ -41,29 +39,7 @@ WHERE variant_id = $1 AND kind <> 'initial'
 ORDER BY id
 )SQL"};
 
-// Moves stock behind the ledger's back, as a hand edit of the database would.
-const pg::Statement kCorruptAvailable{"test.inventory_jobs.corrupt_available", pg::Role::kTest,
-                                      pg::Effect::kWrite,
-                                      "UPDATE inventory SET available = available + $2::integer "
-                                      "WHERE variant_id = $1"};
-
-// `$1` variants of one product, each with 3 units and their "initial" ledger row.
-const pg::Statement kBulkVariants{"test.inventory_jobs.bulk_variants", pg::Role::kTest,
-                                  pg::Effect::kWrite, R"SQL(
-WITH p AS (
-  INSERT INTO products (sku, title) VALUES ('BULK', 'Bulk') RETURNING id
-), v AS (
-  INSERT INTO product_variants (sku, product_id, price_cents)
-  SELECT 'BULK-' || g, p.id, 100 FROM p, generate_series(1, $1::integer) g
-  RETURNING id
-), i AS (
-  INSERT INTO inventory (variant_id, available) SELECT id, 3 FROM v RETURNING variant_id
-)
-INSERT INTO inventory_movements (variant_id, kind, available_delta, reserved_delta, reason)
-SELECT variant_id, 'initial', 3, 0, 'test fixture' FROM i
-)SQL"};
-
-const pg::Statement kDropInventoryRow{"test.inventory_jobs.drop_inventory_row", pg::Role::kTest,
+const pg::Statement kDropInventoryRow{"test.inventory_sync_job.drop_inventory_row", pg::Role::kTest,
                                       pg::Effect::kWrite,
                                       "DELETE FROM inventory WHERE variant_id = $1"};
 
@@ -104,23 +80,10 @@ Json::Value sync_payload(const std::vector<std::pair<std::string, int64_t>>& cou
   return payload;
 }
 
-// What a runner hands a handler: its connection, the configuration, the cache
-// (or none) and the metric reporter (or none).
-jobs::JobContext job_context(pg::Connection& db, const common::Config& config,
-                             common::cache::Cache* cache = nullptr,
-                             std::function<void(int64_t)> report_stock_drift = nullptr) {
-  return {.db = db,
-          .config = config,
-          .cache = cache,
-          .job_id = 1,
-          .attempt = 1,
-          .report_stock_drift = std::move(report_stock_drift)};
-}
-
 Json::Value run_sync(pg::Connection& db, const Json::Value& payload,
                      common::cache::Cache* cache = nullptr) {
   const common::Config config = test_support::test_config();
-  jobs::JobContext ctx = job_context(db, config, cache);
+  jobs::JobContext ctx = test_support::job_context(db, config, cache);
   return jobs::run_inventory_sync(ctx, payload);
 }
 
@@ -131,19 +94,6 @@ Json::Value applied(const std::string& sku, int64_t variant_id, int64_t before, 
   row["available_before"] = static_cast<Json::Int64>(before);
   row["available_after"] = static_cast<Json::Int64>(after);
   return row;
-}
-
-// The reconciliation job's result and the drift count it reported.
-struct Reconciled {
-  Json::Value result;
-  std::optional<int64_t> reported;
-};
-Reconciled reconcile(pg::Connection& db) {
-  const common::Config config = test_support::test_config();
-  Reconciled out;
-  jobs::JobContext ctx = job_context(db, config, nullptr, [&](int64_t n) { out.reported = n; });
-  out.result = jobs::run_stock_reconcile(ctx, Json::Value(Json::objectValue));
-  return out;
 }
 
 // A buyer whose cart holds `quantity` units of the variant, and the order it places.
@@ -332,87 +282,4 @@ TEST_CASE("inventory sync racing checkouts: identities hold and nothing is overs
       require_stock_invariants(db);
     }
   }
-}
-
-TEST_CASE("stock reconciliation finds no drift in a consistent database",
-          "[integration][inventory][reconcile]") {
-  pg::Connection db = migrated_connection();
-  test_support::truncate_all(db);
-  const int64_t product = make_product(db);
-  const int64_t a = make_stocked_variant(db, product, {.available = 5});
-  make_stocked_variant(db, product, {.available = 0});
-  place_order(db, buyer_with(db, a, 2));
-  (void)run_sync(db, sync_payload({{"unknown", 1}}, "api"));
-
-  const auto [result, reported] = reconcile(db);
-  INFO(common::json::write(result));
-  CHECK(result["checked_variants"] == 2);
-  CHECK(result["drift_variants"] == 0);
-  CHECK(result["drift"].empty());
-  CHECK(reported == 0);
-
-  // Without a reporter (a runner that publishes no metric) it runs all the same.
-  const common::Config config = test_support::test_config();
-  jobs::JobContext bare = job_context(db, config);
-  CHECK(jobs::run_stock_reconcile(bare, Json::Value())["drift_variants"] == 0);
-}
-
-TEST_CASE("stock reconciliation lists a corrupted variant, reports the count, repairs nothing",
-          "[integration][inventory][reconcile]") {
-  pg::Connection db = migrated_connection();
-  test_support::truncate_all(db);
-  const int64_t product = make_product(db);
-  make_stocked_variant(db, product, {.available = 5});
-  const int64_t bad = make_stocked_variant(db, product, {.sku = "DRIFT", .available = 5});
-  place_order(db, buyer_with(db, bad, 1));
-  (void)db.exec(kCorruptAvailable, {std::to_string(bad), "3"});
-
-  const auto [result, reported] = reconcile(db);
-  INFO(common::json::write(result));
-  CHECK(result["checked_variants"] == 2);
-  CHECK(result["drift_variants"] == 1);
-  CHECK(reported == 1);
-  REQUIRE(result["drift"].size() == 1);
-  const Json::Value& drift = result["drift"][0];
-  CHECK(drift["variant_id"].asInt64() == bad);
-  CHECK(drift["sku"] == "DRIFT");
-  CHECK(drift["available"] == 7);
-  CHECK(drift["reserved"] == 1);
-  CHECK(drift["differences"] == common::json::parse_trusted(R"([
-      {"check": "ledger_stock_in", "recorded": 8, "expected": 5},
-      {"check": "ledger_available", "recorded": 7, "expected": 4}])"));
-  CHECK(stock_of(db, bad) == Stock{7, 1, 0});  // left as it was found
-
-  const std::vector<std::string> violations = test_support::stock_invariant_violations(db);
-  CHECK(violations.size() == 2);
-}
-
-TEST_CASE("stock reconciliation checks every variant of a catalogue larger than one page",
-          "[integration][inventory][reconcile]") {
-  pg::Connection db = migrated_connection();
-  test_support::truncate_all(db);
-  (void)db.exec(kBulkVariants, {"2500"});  // ids 1..2500: pages of 1000, 1000 and 500
-  (void)db.exec(kCorruptAvailable, {"1", "1"});
-  (void)db.exec(kCorruptAvailable, {"1000", "1"});
-  (void)db.exec(kCorruptAvailable, {"1001", "1"});
-  (void)db.exec(kCorruptAvailable, {"2500", "-1"});
-
-  const auto [result, reported] = reconcile(db);
-  CHECK(result["checked_variants"] == 2500);
-  CHECK(result["drift_variants"] == 4);
-  CHECK(reported == 4);
-  REQUIRE(result["drift"].size() == 4);
-  CHECK(result["drift"][0]["variant_id"] == 1);
-  CHECK(result["drift"][1]["variant_id"] == 1000);
-  CHECK(result["drift"][2]["variant_id"] == 1001);
-  CHECK(result["drift"][3]["variant_id"] == 2500);
-  CHECK(result["drift"][3]["sku"] == "BULK-2500");
-
-  // The listing stops at 100 drifting variants; the count does not.
-  for (int id = 1100; id < 1300; ++id) (void)db.exec(kCorruptAvailable, {std::to_string(id), "2"});
-  const auto [many, reported_many] = reconcile(db);
-  CHECK(many["drift_variants"] == 204);
-  CHECK(reported_many == 204);
-  CHECK(many["drift"].size() == services::kMaxListedDrift);
-  CHECK(many["drift"][99]["variant_id"] == 1196);  // 1, 1000, 1001, then 1100..1196
 }
