@@ -13,7 +13,8 @@
 //
 //   test_support::require_stock_invariants(db);
 //
-// All of it is read in one REPEATABLE READ snapshot.
+// They are the identities the stock reconciliation job checks, by the same
+// code (services/stock_reconcile_service.h), read in one snapshot.
 #pragma once
 
 #include <cstdint>
@@ -26,8 +27,8 @@
 
 namespace test_support {
 
-// One line per violated invariant ("variant 7: ledger in 10 != available 3 +
-// reserved 2 + shipped 4"); empty when all hold.
+// One line per violated invariant ("variant 7: units in created/paid orders
+// vs reserved: 2 recorded, 3 expected"); empty when all hold.
 std::vector<std::string> stock_invariant_violations(common::pg::Connection& db);
 
 // CHECKs that stock_invariant_violations() is empty, printing each violation.

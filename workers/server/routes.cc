@@ -2,6 +2,7 @@
 
 #include "workers/handlers/address_handlers.h"
 #include "workers/handlers/admin_catalog_handlers.h"
+#include "workers/handlers/admin_inventory_handlers.h"
 #include "workers/handlers/auth_handlers.h"
 #include "workers/handlers/cart_handlers.h"
 #include "workers/handlers/catalog_handlers.h"
@@ -34,6 +35,7 @@ common::Router make_router() {
        handlers::admin_create_variant},
       {"PATCH", "/api/v1/admin/variants/{id}", Access::kAdmin, handlers::admin_update_variant},
       {"POST", "/api/v1/admin/variants/{id}/stock", Access::kAdmin, handlers::admin_adjust_stock},
+      {"POST", "/api/v1/admin/inventory/sync", Access::kAdmin, handlers::admin_inventory_sync},
       // carts, addresses, checkout and orders
       {"GET", "/api/v1/carts/me", Access::kUser, handlers::get_cart},
       {"POST", "/api/v1/carts/me/items", Access::kUser, handlers::add_cart_item},

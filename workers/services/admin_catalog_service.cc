@@ -7,6 +7,7 @@
 #include "common/json.h"
 #include "workers/services/catalog_cache.h"
 #include "workers/services/catalog_service.h"
+#include "workers/services/sku.h"
 
 namespace services {
 
@@ -17,7 +18,6 @@ using common::FieldErrors;
 
 namespace {
 
-constexpr size_t kMaxSkuChars = 64;
 constexpr size_t kMaxNameChars = 100;
 constexpr size_t kMaxTitleChars = 200;
 constexpr size_t kMaxDescriptionChars = 10000;
@@ -73,18 +73,13 @@ Json::Value write(pg::Connection& db, Fn&& fn) {
   }
 }
 
-bool sku_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
 std::optional<std::string> required_sku(const Json::Value& body, FieldErrors& errors) {
   auto sku = common::json::get_string(body, "sku", 1, kMaxSkuChars, errors);
   if (!sku) {
     if (body["sku"].isNull()) errors.add("sku", "is required");
     return std::nullopt;
   }
-  if (!std::all_of(sku->begin(), sku->end(), sku_char)) {
+  if (!std::all_of(sku->begin(), sku->end(), is_sku_char)) {
     errors.add("sku", "may contain only letters, digits, '.', '_' and '-'");
     return std::nullopt;
   }
