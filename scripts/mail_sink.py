@@ -10,13 +10,18 @@ dot-unstuffing), to DIR/tmp/NAME and then renamed to DIR/new/NAME, so a reader
 of DIR/new never sees half a message. NAME is unique ("<ns>.P<pid>Q<n>.mail")
 and sorts by arrival. aiosmtpd's own Mailbox handler would re-serialise the
 message and add headers; this one keeps the bytes.
+
+ScriptedMaildir (the tests' server) also answers a recipient whose local part
+is "reply-NNN" or starts with "reply-NNN-" with that 4xx or 5xx code, so a
+test can see a server defer or refuse a message.
 """
 
 import itertools
 import os
+import re
 import time
 
-__all__ = ["Maildir"]
+__all__ = ["Maildir", "ScriptedMaildir"]
 
 
 class Maildir:
@@ -60,3 +65,14 @@ class Maildir:
         print("mail_sink: stored %s (%d bytes, to %d recipient(s))"
               % (name, len(data), len(envelope.rcpt_tos)), flush=True)
         return "250 2.0.0 Stored as %s" % name
+
+
+class ScriptedMaildir(Maildir):
+    SCRIPTED = re.compile(r"^reply-([45][0-9][0-9])(?:-|@)")
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        match = self.SCRIPTED.match(address)
+        if match:
+            return "%s Scripted reply for %s" % (match.group(1), address)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"

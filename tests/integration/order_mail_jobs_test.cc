@@ -209,6 +209,30 @@ TEST_CASE("an unknown order or a bad payload fails the job for good, sending not
   CHECK(smtp.messages().empty());
 }
 
+TEST_CASE("a 4xx answer retries the job and a 5xx answer fails it for good",
+          "[integration][mail]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  SmtpServer smtp;
+  const common::Config config = mail_config(smtp.url());
+  jobs::JobContext ctx = context(db, config);
+  const int64_t deferred = place_order(db, make_user(db, {.email = "reply-451@example.test"}));
+  const int64_t refused = place_order(db, make_user(db, {.email = "reply-550@example.test"}));
+  try {
+    (void)jobs::send_order_confirmation(ctx, payload_of(deferred));
+    FAIL("a deferred message counted as sent");
+  } catch (const jobs::JobRetry& e) {
+    CHECK(std::string(e.what()).find("451") != std::string::npos);
+  }
+  try {
+    (void)jobs::send_order_confirmation(ctx, payload_of(refused));
+    FAIL("a refused message counted as sent");
+  } catch (const jobs::JobFailed& e) {
+    CHECK(std::string(e.what()).find("550") != std::string::npos);
+  }
+  CHECK(smtp.wait_for_messages(1, milliseconds(300)).empty());
+}
+
 TEST_CASE("a title or an account email built to inject headers adds none", "[integration][mail]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);

@@ -146,7 +146,7 @@ void SmtpServer::start() {
     }
     ::setenv("PYTHONPATH", scripts.c_str(), 1);
     ::execl(python.c_str(), python.c_str(), "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
-            "mail_sink.Maildir", mail.c_str(), static_cast<char*>(nullptr));
+            "mail_sink.ScriptedMaildir", mail.c_str(), static_cast<char*>(nullptr));
     std::_Exit(127);
   }
   REQUIRE(pid_ > 0);

@@ -1,7 +1,9 @@
 // A real SMTP server for one test: Debian's aiosmtpd (python3-aiosmtpd) with
 // the stack's Maildir-style handler (scripts/mail_sink.py), on a free loopback
 // port, keeping every accepted message whole as one file in a mail directory
-// of its own. Stopped (SIGKILL) with the object.
+// of its own. Stopped (SIGKILL) with the object. A recipient whose local part
+// is "reply-NNN" (or starts with "reply-NNN-") is answered with that SMTP code
+// instead, e.g. reply-550@example.test is refused, reply-451@... deferred.
 //
 //   SmtpServer smtp;
 //   config.smtp_url = smtp.url();
