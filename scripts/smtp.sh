@@ -8,6 +8,7 @@
 #   smtp.sh stop     stop it (harmless when stopped)
 #   smtp.sh status   exit 0 running, 3 stopped
 #   smtp.sh url      print the SMTP_URL for it
+#   smtp.sh available  exit 0 when aiosmtpd can run here (python3-aiosmtpd installed)
 #
 # The port is chosen once (a free one, or SMTP_PORT) and kept in
 # $STATE_DIR/smtp.port, so a restart comes back where the runners send.
@@ -37,6 +38,10 @@ smtp_port() {
   printf '%s\n' "$port"
 }
 
+aiosmtpd_available() {
+  "$SMTP_PYTHON" -c 'import aiosmtpd' 2>/dev/null
+}
+
 # The server's greeting arrives: it is up and taking connections.
 answers_banner() {
   local line=""
@@ -55,7 +60,7 @@ cmd_start() {
     say "smtp already running (pid $(read_pid "$SMTP_PID_FILE"), 127.0.0.1:$port)"
     return 0
   fi
-  "$SMTP_PYTHON" -c 'import aiosmtpd' 2>/dev/null ||
+  aiosmtpd_available ||
     die "$SMTP_PYTHON has no aiosmtpd (install python3-aiosmtpd: make deps)"
   # A server of ours that stopped answering is replaced, not joined.
   if pid=$(read_pid "$SMTP_PID_FILE") && pid_alive "$pid"; then
@@ -105,9 +110,10 @@ case ${1:-} in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
+  available) aiosmtpd_available ;;
   url) printf 'smtp://127.0.0.1:%s\n' "$(smtp_port)" ;;
   *)
-    sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
+    sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
     exit 2
     ;;
 esac
