@@ -14,6 +14,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <thread>
 
@@ -40,15 +41,28 @@ sockaddr_in loopback(int port) {
   return addr;
 }
 
-// A loopback port nobody listens on right now (the kernel's pick).
-int free_port() {
+bool can_bind(int port) {
   common::UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
-  REQUIRE(fd.get() >= 0);
-  sockaddr_in addr = loopback(0);
-  REQUIRE(::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  REQUIRE(::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  return ntohs(addr.sin_port);
+  if (fd.get() < 0) return false;
+  sockaddr_in addr = loopback(port);
+  return ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+}
+
+// A free loopback port below the kernel's ephemeral range, so no outgoing
+// connection takes it while the server is stopped for an outage test.
+int free_port() {
+  int low = 32768;
+  int high = 60999;
+  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
+  std::random_device seed;
+  std::mt19937 rng(seed());
+  std::uniform_int_distribution<int> pick(10000, std::max(10001, low - 1));
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    const int port = pick(rng);
+    if (can_bind(port)) return port;
+  }
+  FAIL("no free port below " << low);
+  return 0;
 }
 
 std::string read_file(const fs::path& path) {
