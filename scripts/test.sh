@@ -4,8 +4,8 @@
 #
 #   1. a PostgreSQL cluster for the integration tests (database itest):
 #      TEST_DATABASE_URL, MIGRATIONS_DIR
-#   2. a whole stack (own PostgreSQL, worker pool, nginx) for the end-to-end
-#      tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
+#   2. a whole stack (own PostgreSQL, Redis, SMTP server, worker pool, nginx)
+#      for the end-to-end tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
 #   3. ctest --test-dir $BUILD_DIR --output-on-failure [ARGS...]; the e2e client
 #      records every answer (E2E_RECORD_FILE)
 #   4. every recorded answer validated against docs/openapi.yaml

@@ -158,7 +158,7 @@ TEST_CASE("with the SMTP server down the job retries within the timeout, and sen
   CHECK(messages.size() == 1);
 }
 
-TEST_CASE("a server that accepts but never answers makes the job retry within SMTP_TIMEOUT_MS",
+TEST_CASE("a server that accepts but never answers makes the job retry within the SMTP timeouts",
           "[integration][mail]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
