@@ -14,6 +14,7 @@
 
 #include "tests/support/api_session.h"
 #include "tests/support/http_client.h"
+#include "tests/support/smtp_server.h"
 #include "tests/support/temp_dir.h"
 #include "workers/mail/smtp_client.h"
 
@@ -31,14 +32,13 @@ std::string read_file(const fs::path& path) {
   return out.str();
 }
 
-// The files under `dir`/new whose contents hold `needle`, waiting up to 5 s for one.
-std::vector<fs::path> stored_with(const fs::path& dir, const std::string& needle) {
+// The messages under `dir`/new that hold `needle`, waiting up to 5 s for one.
+std::vector<test_support::MailMessage> stored_with(const fs::path& dir, const std::string& needle) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   for (;;) {
-    std::vector<fs::path> found;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(dir / "new", ec)) {
-      if (read_file(entry.path()).find(needle) != std::string::npos) found.push_back(entry.path());
+    std::vector<test_support::MailMessage> found;
+    for (test_support::MailMessage& m : test_support::read_maildir(dir)) {
+      if (m.raw.find(needle) != std::string::npos) found.push_back(std::move(m));
     }
     if (!found.empty() || std::chrono::steady_clock::now() > deadline) return found;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -71,7 +71,7 @@ TEST_CASE("the e2e stack's own SMTP server keeps each accepted message whole und
   const auto files = stored_with(fs::path(e2e_state_dir()) / "mail", marker);
   REQUIRE(files.size() == 1);
   // Whole and byte-exact: SMTP's dot-stuffing undone, CRLF kept.
-  CHECK(read_file(files[0]) == message_with(marker));
+  CHECK(files[0].raw == message_with(marker));
 }
 
 TEST_CASE("smtp.sh keeps its port across restarts and brings a dead server back", "[e2e][mail]") {

@@ -201,10 +201,12 @@ void SmtpServer::stop() {
 void SmtpServer::pause() { ::kill(pid_, SIGSTOP); }
 void SmtpServer::resume() { ::kill(pid_, SIGCONT); }
 
-std::vector<MailMessage> SmtpServer::messages() const {
+std::vector<MailMessage> SmtpServer::messages() const { return read_maildir(mail_dir_); }
+
+std::vector<MailMessage> read_maildir(const fs::path& dir) {
   std::vector<fs::path> files;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(mail_dir_ / "new", ec)) {
+  for (const auto& entry : fs::directory_iterator(dir / "new", ec)) {
     if (entry.is_regular_file()) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());

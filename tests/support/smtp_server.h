@@ -47,6 +47,10 @@ struct MailMessage {
 // Parses a whole message (CRLF or LF line ends) into headers and body.
 MailMessage parse_mail_message(std::string raw);
 
+// Every message delivered to the Maildir-style directory `dir` (its new/),
+// oldest first: an SmtpServer's, or the e2e stack's $E2E_STATE_DIR/mail.
+std::vector<MailMessage> read_maildir(const std::filesystem::path& dir);
+
 class SmtpServer {
  public:
   // Starts it and waits until it greets (220); FAILs the test otherwise.
