@@ -114,6 +114,7 @@ Config load_config_layers(const std::vector<ValueLayer>& layers, SettingSources*
   derive_server_defaults(c);
   std::vector<std::string> cross = finish_pool_settings(c);
   for (std::string& p : production_problems(c)) cross.push_back(std::move(p));
+  for (std::string& p : mail_problems(c)) cross.push_back(std::move(p));
   if (!cross.empty()) throw ConfigError(cross);
   return c;
 }

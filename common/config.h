@@ -91,6 +91,14 @@ struct Config {
   std::string redis_url;      // REDIS_URL; empty or "off": no cache
   int redis_timeout_ms = 50;  // REDIS_TIMEOUT_MS
   int cache_ttl_s = 300;      // CACHE_TTL_S
+  // Order mail (workers/mail/).
+  std::string smtp_url;                      // SMTP_URL; secret (may hold a password); empty: unset
+  std::string smtp_user;                     // SMTP_USER; overrides the URL's user
+  std::string smtp_password;                 // SMTP_PASSWORD; secret; overrides the URL's password
+  std::string mail_from = "shop@localhost";  // MAIL_FROM
+  std::string mail_domain = "localhost";     // MAIL_DOMAIN (the Message-ID's right side)
+  int smtp_connect_timeout_ms = 5000;        // SMTP_CONNECT_TIMEOUT_MS
+  int smtp_timeout_ms = 30000;               // SMTP_TIMEOUT_MS
 };
 
 class ConfigError : public std::runtime_error {
@@ -138,6 +146,12 @@ inline constexpr int kMinProductionBcryptCost = 10;
 // BCRYPT_COST below kMinProductionBcryptCost. Empty in development. Called by
 // load_config_layers, so neither a start nor a reload gets past it.
 std::vector<std::string> production_problems(const Config& config);
+
+// The mail settings' shapes: SMTP_URL (when set) is smtp:// or smtps://,
+// MAIL_FROM a plain address (local@domain, printable ASCII, no spaces or
+// angle brackets), MAIL_DOMAIN a domain name. Called by load_config_layers, so
+// a bad value stops a start or a reload instead of every message later.
+std::vector<std::string> mail_problems(const Config& config);
 
 // "NAME=value", one per setting in the table's order, secrets masked: the start-up log.
 std::vector<std::string> describe(const Config& config);

@@ -22,7 +22,8 @@ PACKAGES=(
   # (procps) are used by scripts/ and missing from minimal images
   wrk docker-compose curl iproute2 procps
   # the API description and the operator's kit, checked by `make test`:
-  # headless browser, promtool, logrotate, systemd-analyze, the SMTP sink unit's server
+  # headless browser, promtool, logrotate, systemd-analyze; and the SMTP server
+  # (aiosmtpd) that the local stack, the tests and the SMTP sink unit run
   chromium prometheus logrotate systemd python3-aiosmtpd
 )
 # Node.js and npm run the API description's tools (scripts/docs.sh); a machine

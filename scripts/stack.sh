@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole service on this machine: PostgreSQL (unless DATABASE_URL is given),
-# Redis for the catalogue cache (unless REDIS_URL is given or "off"), the
-# pre-forked FastCGI pool (ecommerce-server serve) and nginx in front.
+# Redis for the catalogue cache (unless REDIS_URL is given or "off"), an SMTP
+# server for the order mail (unless SMTP_URL is given), the pre-forked FastCGI
+# pool (ecommerce-server serve) and nginx in front.
 #
 #   stack.sh up       start what is not running yet (a part that died comes back);
 #                     migrate + seed; wait for /health
-#   stack.sh down     stop nginx, the pool, and the local PostgreSQL and Redis if `up` started them
+#   stack.sh down     stop nginx, the pool, and the local PostgreSQL, Redis and SMTP server
+#                     if `up` started them
 #   stack.sh run      up, then stay in the foreground; Ctrl-C runs down
 #   stack.sh status   what runs
 #
@@ -43,6 +45,8 @@ PG_MARKER="$RUN_DIR/pg.started-by-stack"
 PG_SH="$REPO/scripts/pg.sh"
 REDIS_MARKER="$RUN_DIR/redis.started-by-stack"
 REDIS_SH="$REPO/scripts/redis.sh"
+SMTP_MARKER="$RUN_DIR/smtp.started-by-stack"
+SMTP_SH="$REPO/scripts/smtp.sh"
 
 # The pool's sockets, with the binary's defaults, exported so both sides agree.
 export LISTEN="${LISTEN:-unix:$RUN_DIR/fcgi.sock}"
@@ -126,6 +130,28 @@ ensure_cache() {
   touch -- "$REDIS_MARKER"
   REDIS_URL="$("$REDIS_SH" url)"
   export REDIS_URL
+}
+
+# --- SMTP ---------------------------------------------------------------------------
+
+# With no SMTP_URL, use (and if needed start again) the local SMTP server of
+# STATE_DIR, which keeps every message under $STATE_DIR/mail/new.
+ensure_mail() {
+  if [[ -n ${SMTP_URL:-} && ! -e $SMTP_MARKER ]]; then
+    say "using SMTP_URL from the environment"
+    return 0
+  fi
+  # An image built without python3-aiosmtpd (the Docker image) still serves;
+  # its order mail waits in the queue, retried, until SMTP_URL names a server.
+  if ! "$SMTP_SH" available; then
+    say "warning: no local SMTP server (python3-aiosmtpd is missing; make deps installs it):" \
+      "order mail stays queued until SMTP_URL is set"
+    return 0
+  fi
+  "$SMTP_SH" start
+  touch -- "$SMTP_MARKER"
+  SMTP_URL="$("$SMTP_SH" url)"
+  export SMTP_URL
 }
 
 # --- the worker pool ---------------------------------------------------------------
@@ -305,6 +331,7 @@ cmd_up() {
   server_bin >/dev/null
   ensure_database
   ensure_cache
+  ensure_mail
   start_server
   start_nginx
   say "waiting for $(health_url)"
@@ -328,6 +355,10 @@ cmd_down() {
     "$REDIS_SH" stop
     rm -f -- "$REDIS_MARKER"
   fi
+  if [[ -e $SMTP_MARKER ]]; then
+    "$SMTP_SH" stop
+    rm -f -- "$SMTP_MARKER"
+  fi
   say "down"
 }
 
@@ -339,7 +370,8 @@ cmd_run() {
     exit 1
   fi
   say "serving on http://127.0.0.1:$HTTP_PORT — press Ctrl-C to stop"
-  say "logs: $SERVER_LOG, $LOG_DIR/nginx-access.log, $NGINX_ERROR_LOG, $LOG_DIR/postgres.log, $LOG_DIR/redis.log"
+  say "logs: $SERVER_LOG, $LOG_DIR/nginx-access.log, $NGINX_ERROR_LOG, $LOG_DIR/postgres.log, $LOG_DIR/redis.log, $LOG_DIR/smtp.log"
+  say "mail: every message the stack sends is a file under $STATE_DIR/mail/new"
   # `sleep & wait` rather than a plain sleep so the trap runs at once.
   while is_running "$SERVER_PID_FILE"; do
     sleep 1 &
@@ -366,6 +398,11 @@ cmd_status() {
   else
     "$REDIS_SH" status || true
   fi
+  if [[ -n ${SMTP_URL:-} && ! -e $SMTP_MARKER ]]; then
+    say "smtp: SMTP_URL from the environment"
+  else
+    "$SMTP_SH" status || true
+  fi
   if pid=$(read_pid "$SERVER_PID_FILE") && pid_alive "$pid"; then
     workers=$(pgrep -c -g "$pid" 2>/dev/null) || true
     say "server: running (pid $pid, ${workers:-?} processes in its group, listen $LISTEN)"
@@ -385,7 +422,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,11s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,13s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 

@@ -4,8 +4,8 @@
 #
 #   1. a PostgreSQL cluster for the integration tests (database itest):
 #      TEST_DATABASE_URL, MIGRATIONS_DIR
-#   2. a whole stack (own PostgreSQL, worker pool, nginx) for the end-to-end
-#      tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
+#   2. a whole stack (own PostgreSQL, Redis, SMTP server, worker pool, nginx)
+#      for the end-to-end tests: E2E_BASE_URL, E2E_STATE_DIR, E2E_REPO
 #   3. ctest --test-dir $BUILD_DIR --output-on-failure [ARGS...]; the e2e client
 #      records every answer (E2E_RECORD_FILE)
 #   4. every recorded answer validated against docs/openapi.yaml
@@ -42,6 +42,7 @@ show_stack_logs() {
   show_log_tail "$tmp/e2e/log/nginx-error.log" 20
   show_log_tail "$tmp/e2e/log/postgres.log" 20
   show_log_tail "$tmp/e2e/log/redis.log" 10
+  show_log_tail "$tmp/e2e/log/smtp.log" 10
 }
 
 # shellcheck disable=SC2317 # the EXIT trap
@@ -56,7 +57,7 @@ cleanup() {
   if [[ -n $tmp && -d $tmp ]]; then
     ((rc == 0)) || show_stack_logs
     say "tearing down"
-    env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
+    env -u DATABASE_URL -u REDIS_URL -u SMTP_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
     STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" stop || true
     # After the teardown: leaks are reported when the pool exits.
     if [[ ${SANITIZE:-0} == 1 ]] && ! check_sanitizer_reports; then
@@ -92,10 +93,10 @@ start_e2e_stack() {
   while ((cors_port == port)); do cors_port=$(free_port); done
   export E2E_CORS_ORIGIN="http://127.0.0.1:$cors_port"
   say "end-to-end stack in $tmp/e2e on port $port (CORS allows $E2E_CORS_ORIGIN)"
-  # DATABASE_URL and REDIS_URL unset: the stack starts (and later stops) its own
-  # cluster and Redis.
+  # DATABASE_URL, REDIS_URL and SMTP_URL unset: the stack starts (and later
+  # stops) its own cluster, Redis and SMTP server, never a developer's.
   # ENABLE_TEST_ROUTES: /__test/sleep and /__test/alloc, which the e2e tests use.
-  if ! env -u DATABASE_URL -u REDIS_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
+  if ! env -u DATABASE_URL -u REDIS_URL -u SMTP_URL STATE_DIR="$tmp/e2e" HTTP_PORT="$port" WORKERS="${E2E_WORKERS:-4}" \
     ENABLE_TEST_ROUTES=1 CORS_ALLOWED_ORIGINS="$E2E_CORS_ORIGIN" "$REPO/scripts/stack.sh" up; then
     die "the end-to-end stack did not start"
   fi

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 
 #include "common/json.h"
@@ -158,6 +159,13 @@ std::string e2e_database_url() {
 }
 
 std::string e2e_redis_url() { return "unix://" + e2e_state_dir() + "/run/redis.sock"; }
+
+std::string e2e_smtp_url() {
+  std::ifstream in(e2e_state_dir() + "/smtp.port");
+  std::string port;
+  if (!(in >> port)) return "";
+  return "smtp://127.0.0.1:" + port;
+}
 
 void e2e_flush_cache() {
   shell("redis-cli -s '" + e2e_state_dir() + "/run/redis.sock' FLUSHALL >/dev/null 2>&1");

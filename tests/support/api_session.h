@@ -51,6 +51,10 @@ std::string e2e_database_url();
 // The e2e stack's Redis (the catalogue cache every pool of the e2e database
 // must share, so that their writes invalidate what the others read).
 std::string e2e_redis_url();
+// The e2e stack's SMTP server (scripts/smtp.sh keeps its port in
+// $E2E_STATE_DIR/smtp.port): pools of their own send there instead of
+// starting servers of their own. "" when the stack runs none.
+std::string e2e_smtp_url();
 // Empties that cache: for a test that changed the catalogue behind the
 // service's back (straight SQL), which no invalidation follows.
 void e2e_flush_cache();

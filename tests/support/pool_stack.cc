@@ -120,6 +120,7 @@ void OwnStack::start(const std::map<std::string, std::string>& env) {
       {"HTTP_PORT", std::to_string(port)},
       {"DATABASE_URL", e2e_database_url()},
       {"REDIS_URL", e2e_redis_url()},
+      {"SMTP_URL", e2e_smtp_url()},
       {"SERVER_BIN", server_bin()},
       {"ENABLE_TEST_ROUTES", "1"},
       {"LOG_FORMAT", "json"},

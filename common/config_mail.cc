@@ -1,0 +1,46 @@
+// The cross-checks of the mail settings (mail_problems in common/config.h).
+#include <string>
+#include <vector>
+
+#include "common/config.h"
+#include "common/mail_address.h"
+
+namespace common {
+
+namespace {
+
+bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+
+// Printable ASCII without spaces: nothing a URL needs beyond that, and
+// nothing that could end a line of the SMTP conversation.
+bool printable_token(const std::string& s) {
+  for (const char c : s) {
+    if (c <= ' ' || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::string> mail_problems(const Config& c) {
+  std::vector<std::string> problems;
+  if (!c.smtp_url.empty()) {
+    // The value is a secret: the problem never repeats it.
+    const bool scheme = starts_with(c.smtp_url, "smtp://") || starts_with(c.smtp_url, "smtps://");
+    if (!scheme || !printable_token(c.smtp_url)) {
+      problems.push_back(
+          "SMTP_URL must be smtp://[user[:password]@]host[:port] or smtps://..., without spaces");
+    }
+  }
+  if (!mail::is_plain_address(c.mail_from)) {
+    problems.push_back("MAIL_FROM must be a plain address like shop@example.com, got '" +
+                       c.mail_from + "'");
+  }
+  if (!mail::is_domain_name(c.mail_domain)) {
+    problems.push_back("MAIL_DOMAIN must be a domain name like example.com, got '" + c.mail_domain +
+                       "'");
+  }
+  return problems;
+}
+
+}  // namespace common
