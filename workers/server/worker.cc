@@ -172,22 +172,18 @@ void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
                           std::chrono::steady_clock::now() - started)
                           .count();
   slot.end_request(req.method, result.route, result.response.status, micros);
-  const double ms = static_cast<double>(micros) / 1000.0;
-  if (ctx.principal) {
-    common::log::info("request", {{"method", req.method},
-                                  {"route", result.route},
-                                  {"path", req.path},
-                                  {"status", result.response.status},
-                                  {"duration_ms", ms},
-                                  {"user_id", static_cast<Json::Int64>(ctx.principal->user_id)}});
-  } else {
-    common::log::info("request", {{"method", req.method},
-                                  {"route", result.route},
-                                  {"path", req.path},
-                                  {"status", result.response.status},
-                                  {"duration_ms", ms}});
-  }
+  common::log::request(
+      {req.method, result.route, req.path, result.response.status, micros,
+       ctx.principal ? std::optional<int64_t>(ctx.principal->user_id) : std::nullopt});
   common::log::clear_request_id();
+}
+
+// How long an idle worker waits for a connection before it looks at its
+// flags again: a second, or less when held request lines fall due sooner.
+timespec idle_wait() {
+  long ms = 1000;
+  if (const auto due = common::log::flush_due_in()) ms = std::min<long>(ms, due->count());
+  return timespec{ms / 1000, (ms % 1000) * 1000000L};
 }
 
 void reopen_log(const common::Config& config) {
@@ -246,21 +242,27 @@ int run_worker(const WorkerSetup& setup) {
   common::log::info("worker started",
                     {{"generation", setup.slot.generation.load(std::memory_order_relaxed)}});
 
+  common::log::set_request_buffer(static_cast<size_t>(config.request_log_buffer_bytes),
+                                  std::chrono::milliseconds(config.request_log_flush_ms));
+
   const char* reason = "asked to stop";
   while (!g_stop) {
     if (g_reopen_log) {
       g_reopen_log = 0;
       reopen_log(config);
     }
-    if (getppid() != setup.master_pid) {
-      reason = "master gone";
-      break;
-    }
     pollfd p{setup.listen_fd, POLLIN, 0};
-    const timespec second{1, 0};
-    const int ready = ::ppoll(&p, 1, &second, &wait_mask);
+    const timespec wait = idle_wait();
+    const int ready = ::ppoll(&p, 1, &wait, &wait_mask);
     if (ready <= 0) {  // timeout or a signal: look at the flags again
+      common::log::flush_if_due();
       recycle.maybe_sample_rss();
+      // PR_SET_PDEATHSIG stops the worker when the master dies; this catches
+      // a master that died before it was set.
+      if (getppid() != setup.master_pid) {
+        reason = "master gone";
+        break;
+      }
       continue;
     }
     const int rc = FCGX_Accept_r(&fcgi);
@@ -272,8 +274,12 @@ int run_worker(const WorkerSetup& setup) {
     }
     serve_one(fcgi, config, router, db, cache, slot);
     FCGX_Finish_r(&fcgi);
+    common::log::flush_if_due();
     recycle.after_request();
   }
+  // Graceful stop, reload, recycling and retirement all end here: the held
+  // request lines are written before anything else.
+  common::log::flush();
   slot.set_state(scoreboard::WorkerState::kDraining);
   FCGX_Free(&fcgi, 1);
   common::log::info("worker stopping",
