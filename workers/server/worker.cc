@@ -146,7 +146,9 @@ scoreboard::CacheResult cache_result(common::cache::Outcome outcome) {
   return scoreboard::CacheResult::kError;
 }
 
-void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
+// Serves the accepted request; returns whether its whole input was read (not
+// so when the body was too large).
+bool serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
                common::pg::Connection& db, common::cache::Cache& cache, SlotWriter& slot) {
   const auto started = std::chrono::steady_clock::now();
   common::Request req;
@@ -176,6 +178,18 @@ void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
       {req.method, result.route, req.path, result.response.status, micros,
        ctx.principal ? std::optional<int64_t>(ctx.principal->user_id) : std::nullopt});
   common::log::clear_request_id();
+  return body == BodyStatus::kOk;
+}
+
+// Ends the request and closes its connection. libfcgi closes with a lingering
+// close (shutdown, then wait up to 2 s for nginx to close its end, then
+// close): the worker sits idle for a round trip through nginx after every
+// answer. That wait only matters when nginx may still be sending, i.e. when
+// the worker did not read the whole input (a body too large); otherwise the
+// connection is closed at once (libfcgi's `detached` flag skips the shutdown).
+void finish(FCGX_Request& fcgi, bool input_consumed) {
+  if (input_consumed) fcgi.detached = 1;
+  FCGX_Finish_r(&fcgi);
 }
 
 // How long an idle worker waits for a connection before it looks at its
@@ -272,8 +286,7 @@ int run_worker(const WorkerSetup& setup) {
       common::log::error("accept failed", {{"errno", -rc}});
       continue;
     }
-    serve_one(fcgi, config, router, db, cache, slot);
-    FCGX_Finish_r(&fcgi);
+    finish(fcgi, serve_one(fcgi, config, router, db, cache, slot));
     common::log::flush_if_due();
     recycle.after_request();
   }
