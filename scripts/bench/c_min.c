@@ -11,6 +11,7 @@
  * request at a time with FCGX_Accept_r. The answer has the service's product
  * detail fields (the same keys in the same order, so the same body size), its
  * envelope, Content-Type, ETag and Content-Length; an unknown id gets 404.
+ * The connection is closed as the pool's workers close it (no lingering close).
  * No log, no metrics, no cache: the floor the pool is measured against. */
 #include <fcgiapp.h>
 #include <libpq-fe.h>
@@ -267,6 +268,10 @@ static int serve(int listen_fd, const char *sql) {
       answer(&req, 404, NULL, 0);
     }
     PQclear(r);
+    /* Closed at once, as the pool's workers close a request whose input they
+     * read whole: libfcgi's lingering close (shutdown, wait for nginx to
+     * close) is skipped with its `detached` flag. */
+    req.detached = 1;
     FCGX_Finish_r(&req);
   }
   PQfinish(db);
