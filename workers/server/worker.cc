@@ -1,7 +1,6 @@
 #include "workers/server/worker.h"
 
 #include <fcgiapp.h>
-#include <poll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "common/pg.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/fcgi_request.h"
+#include "workers/server/listen_wait.h"
 #include "workers/server/proc_stats.h"
 #include "workers/server/routes.h"
 #include "workers/server/test_routes.h"
@@ -34,7 +34,7 @@ SlotWriter* g_slot = nullptr;
 void on_stop_signal(int) { g_stop = 1; }
 void on_reopen_signal(int) { g_reopen_log = 1; }
 
-// The worker's own signals stay blocked except inside ppoll() between
+// The worker's own signals stay blocked except inside the wait between
 // requests, so a signal never interrupts accept, libfcgi or libpq mid-request:
 // libfcgi drops a just-accepted unix connection when its readability probe
 // (select) fails with EINTR. Returns the mask to wait with.
@@ -194,10 +194,10 @@ void finish(FCGX_Request& fcgi, bool input_consumed) {
 
 // How long an idle worker waits for a connection before it looks at its
 // flags again: a second, or less when held request lines fall due sooner.
-timespec idle_wait() {
-  long ms = 1000;
-  if (const auto due = common::log::flush_due_in()) ms = std::min<long>(ms, due->count());
-  return timespec{ms / 1000, (ms % 1000) * 1000000L};
+std::chrono::milliseconds idle_wait() {
+  std::chrono::milliseconds wait(1000);
+  if (const auto due = common::log::flush_due_in()) wait = std::min(wait, *due);
+  return wait;
 }
 
 void reopen_log(const common::Config& config) {
@@ -259,16 +259,19 @@ int run_worker(const WorkerSetup& setup) {
   common::log::set_request_buffer(static_cast<size_t>(config.request_log_buffer_bytes),
                                   std::chrono::milliseconds(config.request_log_flush_ms));
 
+  ListenWait listen_wait(setup.listen_fd);
+  if (!listen_wait.exclusive()) {
+    common::log::warn("EPOLLEXCLUSIVE unavailable: every idle worker wakes for each connection");
+  }
+
   const char* reason = "asked to stop";
   while (!g_stop) {
     if (g_reopen_log) {
       g_reopen_log = 0;
       reopen_log(config);
     }
-    pollfd p{setup.listen_fd, POLLIN, 0};
-    const timespec wait = idle_wait();
-    const int ready = ::ppoll(&p, 1, &wait, &wait_mask);
-    if (ready <= 0) {  // timeout or a signal: look at the flags again
+    if (listen_wait.wait(idle_wait(), wait_mask) == ListenWait::Result::kTimeout) {
+      // A timeout or a signal: look at the flags again.
       common::log::flush_if_due();
       recycle.maybe_sample_rss();
       // PR_SET_PDEATHSIG stops the worker when the master dies; this catches
