@@ -82,10 +82,12 @@ struct Config {
   int request_slow_ms = 5000;
   int request_timeout_s = 30;
   int db_reserved_connections = 3;
-  std::string status_listen;   // derived from state_dir when unset
-  std::string control_socket;  // derived from state_dir when unset
-  std::string pid_file;        // derived from state_dir when unset
-  std::string log_file;        // empty: stderr
+  std::string status_listen;             // derived from state_dir when unset
+  std::string control_socket;            // derived from state_dir when unset
+  std::string pid_file;                  // derived from state_dir when unset
+  std::string log_file;                  // empty: stderr
+  int request_log_buffer_bytes = 65536;  // 0: each request line written at once
+  int request_log_flush_ms = 1000;
   bool enable_test_routes = false;
   // Catalogue cache (common/cache.h).
   std::string redis_url;      // REDIS_URL; empty or "off": no cache

@@ -1,12 +1,16 @@
 #include "common/log.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 #include "common/json.h"
@@ -31,9 +35,10 @@ std::string escape_del(std::string text) {
 }
 
 // `s` in double quotes with \ \" \n \r \t and \u00XX for the other control
-// characters: whatever `s` holds, it stays one token on one line.
-std::string quoted(std::string_view s) {
-  std::string out = "\"";
+// characters, appended to `out`: whatever `s` holds, it stays one token on one
+// line. With `json`, also \b and \f, as JSON writes them.
+void append_quoted(std::string& out, std::string_view s, bool json = false) {
+  out += '"';
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
@@ -53,7 +58,11 @@ std::string quoted(std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (is_control(c)) {
+        if (json && c == '\b') {
+          out += "\\b";
+        } else if (json && c == '\f') {
+          out += "\\f";
+        } else if (is_control(c)) {
           char buf[8];
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
@@ -63,17 +72,101 @@ std::string quoted(std::string_view s) {
     }
   }
   out += '"';
-  return out;
 }
 
-// Written as it is when that cannot be mistaken for anything else: not empty,
-// no space, quote, '=', backslash or control character.
-std::string text_token(std::string_view s) {
+// Appended as it is when that cannot be mistaken for anything else: not
+// empty, no space, quote, '=', backslash or control character.
+void append_text_token(std::string& out, std::string_view s) {
   const bool plain = !s.empty() && std::none_of(s.begin(), s.end(), [](char ch) {
     const auto c = static_cast<unsigned char>(ch);
     return c == ' ' || c == '"' || c == '=' || c == '\\' || is_control(c);
   });
-  return plain ? std::string(s) : quoted(s);
+  if (plain) {
+    out += s;
+  } else {
+    append_quoted(out, s);
+  }
+}
+
+std::string text_token(std::string_view s) {
+  std::string out;
+  append_text_token(out, s);
+  return out;
+}
+
+// A JSON string as the JSON lines write it (json::write, then DEL escaped):
+// other bytes, UTF-8 included, as they are.
+void append_json_string(std::string& out, std::string_view s) { append_quoted(out, s, true); }
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  const char* end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  out.append(buf, static_cast<size_t>(end - buf));
+}
+
+// Microseconds as milliseconds with three decimals: 1234 -> "1.234".
+void append_ms(std::string& out, int64_t micros) {
+  if (micros < 0) micros = 0;
+  append_int(out, micros / 1000);
+  const char frac[4] = {'.', static_cast<char>('0' + micros % 1000 / 100),
+                        static_cast<char>('0' + micros % 100 / 10),
+                        static_cast<char>('0' + micros % 10)};
+  out.append(frac, 4);
+}
+
+// now_rfc3339() appended; the date and time are formatted once a second.
+void append_now(std::string& out) {
+  static time_t cached_second = -1;
+  static char cached[64];
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  if (tv.tv_sec != cached_second) {
+    tm utc{};
+    gmtime_r(&tv.tv_sec, &utc);
+    std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", utc.tm_year + 1900,
+                  utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    cached_second = tv.tv_sec;
+  }
+  char micros[16];
+  std::snprintf(micros, sizeof micros, ".%06ld+00:00", static_cast<long>(tv.tv_usec));
+  out += cached;
+  out += micros;
+}
+
+// getpid() once per process; a child forked later asks again.
+pid_t g_pid = 0;
+void forget_pid() { g_pid = 0; }
+[[maybe_unused]] const int g_atfork = pthread_atfork(nullptr, nullptr, forget_pid);
+pid_t current_pid() {
+  if (g_pid == 0) g_pid = ::getpid();
+  return g_pid;
+}
+
+// Request lines held back (set_request_buffer), oldest first.
+std::string g_held;
+size_t g_held_max = 0;
+std::chrono::milliseconds g_flush_after{1000};
+std::chrono::steady_clock::time_point g_oldest_held{};
+
+// The whole of `text` to stderr: one write(2) unless the kernel takes less.
+void write_all(std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // nowhere to log to: the rest is dropped
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+// `line` after whatever is held, in one write.
+void emit(std::string_view line) {
+  if (g_held.empty()) {
+    write_all(line);
+    return;
+  }
+  g_held += line;
+  write_all(g_held);
+  g_held.clear();
 }
 
 std::string text_value(const Json::Value& v) {
@@ -135,6 +228,7 @@ void init(Level level, Format format) {
 bool enabled(Level level) { return level >= g_level; }
 
 bool redirect_to_file(const std::string& path, std::string& error) {
+  flush();  // what is held belongs to the file the lines went to until now
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (fd < 0) {
     error = path + ": " + std::strerror(errno);
@@ -156,7 +250,7 @@ void write(Level level, std::string_view event, Fields fields) {
     Json::Value obj(Json::objectValue);
     obj["time"] = now_rfc3339();
     obj["level"] = level_name(level);
-    obj["pid"] = static_cast<Json::Int64>(getpid());
+    obj["pid"] = static_cast<Json::Int64>(current_pid());
     if (!g_request_id.empty()) obj["request_id"] = g_request_id;
     obj["event"] = std::string(event);
     for (const auto& [key, value] : fields) obj[key] = value;
@@ -164,7 +258,7 @@ void write(Level level, std::string_view event, Fields fields) {
   } else {
     // Every part that may come from outside is a text_token, so no value can
     // end the line or pose as another field.
-    line = now_rfc3339() + " " + level_name(level) + " pid=" + std::to_string(getpid());
+    line = now_rfc3339() + " " + level_name(level) + " pid=" + std::to_string(current_pid());
     if (!g_request_id.empty()) line += " rid=" + text_token(g_request_id);
     line += " ";
     line += text_token(event);
@@ -176,9 +270,97 @@ void write(Level level, std::string_view event, Fields fields) {
     }
   }
   line += "\n";
-  // One write(2) per line so that lines from many processes sharing the file do not interleave.
-  ssize_t ignored = ::write(STDERR_FILENO, line.data(), line.size());
-  (void)ignored;
+  // One write(2) per line, with the request lines held before it, so that
+  // lines from many processes sharing the file do not interleave.
+  emit(line);
+}
+
+void request(const RequestLine& r) {
+  if (!enabled(Level::kInfo)) return;
+  static std::string line;  // reused: its capacity stays
+  line.clear();
+  if (g_format == Format::kJson) {
+    line += "{\"time\":\"";
+    append_now(line);
+    line += "\",\"level\":\"info\",\"pid\":";
+    append_int(line, current_pid());
+    if (!g_request_id.empty()) {
+      line += ",\"request_id\":";
+      append_json_string(line, g_request_id);
+    }
+    line += ",\"event\":\"request\",\"method\":";
+    append_json_string(line, r.method);
+    line += ",\"route\":";
+    append_json_string(line, r.route);
+    line += ",\"path\":";
+    append_json_string(line, r.path);
+    line += ",\"status\":";
+    append_int(line, r.status);
+    line += ",\"duration_ms\":";
+    append_ms(line, r.duration_us);
+    if (r.user_id) {
+      line += ",\"user_id\":";
+      append_int(line, *r.user_id);
+    }
+    line += "}\n";
+  } else {
+    append_now(line);
+    line += " info pid=";
+    append_int(line, current_pid());
+    if (!g_request_id.empty()) {
+      line += " rid=";
+      append_text_token(line, g_request_id);
+    }
+    line += " request method=";
+    append_text_token(line, r.method);
+    line += " route=";
+    append_text_token(line, r.route);
+    line += " path=";
+    append_text_token(line, r.path);
+    line += " status=";
+    append_int(line, r.status);
+    line += " duration_ms=";
+    append_ms(line, r.duration_us);
+    if (r.user_id) {
+      line += " user_id=";
+      append_int(line, *r.user_id);
+    }
+    line += '\n';
+  }
+  if (g_held_max == 0) {
+    emit(line);
+    return;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (g_held.empty()) g_oldest_held = now;
+  g_held += line;
+  if (g_held.size() >= g_held_max || now - g_oldest_held >= g_flush_after) flush();
+}
+
+void set_request_buffer(size_t max_bytes, std::chrono::milliseconds flush_after) {
+  flush();
+  g_held_max = max_bytes;
+  g_flush_after = flush_after;
+  if (max_bytes > 0) g_held.reserve(max_bytes + 1024);
+}
+
+void flush() {
+  if (g_held.empty()) return;
+  write_all(g_held);
+  g_held.clear();
+}
+
+void flush_if_due() {
+  if (!g_held.empty() && std::chrono::steady_clock::now() - g_oldest_held >= g_flush_after) {
+    flush();
+  }
+}
+
+std::optional<std::chrono::milliseconds> flush_due_in() {
+  if (g_held.empty()) return std::nullopt;
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - g_oldest_held);
+  return waited >= g_flush_after ? std::chrono::milliseconds(0) : g_flush_after - waited;
 }
 
 }  // namespace common::log

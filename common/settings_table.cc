@@ -398,6 +398,27 @@ std::vector<Setting> make_table() {
        .reload = kApplied,
        .default_text = "unset (stderr)",
        .meaning = "log file; reopened on `SIGUSR1`"},
+      {.name = "REQUEST_LOG_BUFFER_BYTES",
+       .field = &Config::request_log_buffer_bytes,
+       .section = kPool,
+       .reload = kApplied,
+       .default_text = "65536",
+       .meaning = "a worker holds its request lines (one per request) up to this many bytes and "
+                  "writes them in one go, like nginx's `access_log ... buffer=`; every other line, "
+                  "a graceful stop, reload, recycling and `SIGUSR1` write them out first; 0 writes "
+                  "each line at once",
+       .min = 0,
+       .max = 1048576},
+      {.name = "REQUEST_LOG_FLUSH_MS",
+       .field = &Config::request_log_flush_ms,
+       .section = kPool,
+       .reload = kApplied,
+       .default_text = "1000",
+       .meaning = "held request lines are written at most this long after the oldest of them "
+                  "(checked between requests, and by an idle worker), so a worker killed with "
+                  "`SIGKILL` loses at most about that much",
+       .min = 1,
+       .max = 1000},
       {.name = "ENABLE_TEST_ROUTES",
        .field = &Config::enable_test_routes,
        .section = kPool,

@@ -8,8 +8,8 @@
 #
 #   BENCH_DURATION=10        seconds per measurement
 #   BENCH_SCENARIOS=all      or a comma list of row names (see `measure` below):
-#                            nginx hop pg_detail pg_list detail_nocache detail
-#                            detail_cache list list_gzip
+#                            nginx hop pg_detail pg_list c_min detail_nocache
+#                            detail detail_cache list list_gzip
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
@@ -79,6 +79,7 @@ stack() {
 }
 
 stop_stack() {
+  stop_c_min
   stack down >/dev/null 2>&1 || true
 }
 
@@ -90,6 +91,13 @@ start_stack() {
 location = /__bench/static {
   default_type "application/json; charset=utf-8";
   return 200 '{"success":true,"data":{"ok":true},"timestamp":"2026-01-01T00:00:00.000000+00:00"}';
+}
+NGINX
+  # The c_min limit: the same server block (parameters, timeouts, one request
+  # per connection) in front of scripts/bench/c_min.c instead of the pool.
+  cat >>"$STACK_DIR/nginx/conf.d/bench.conf" <<NGINX
+location ^~ /__bench/c_min/ {
+  fastcgi_pass unix:$C_MIN_SOCKET;
 }
 NGINX
   unset DATABASE_URL
@@ -106,6 +114,58 @@ NGINX
   DATABASE_URL="$(STATE_DIR="$STACK_DIR" "$REPO/scripts/pg.sh" url)"
   export DATABASE_URL
   BASE="http://127.0.0.1:$PORT"
+}
+
+# --- the c_min limit -----------------------------------------------------------
+
+# A minimal prefork libfcgi + libpq responder (scripts/bench/c_min.c) serving
+# the product detail with the service's own SQL, as many processes as the pool
+# has workers, behind its own location of the bench stack's nginx.
+C_MIN_SOCKET="$STACK_DIR/run/c_min.sock"
+C_MIN_BIN="$RESULTS_DIR/c_min"
+C_MIN_PID=""
+
+build_c_min() {
+  command -v gcc >/dev/null || die "gcc is missing (make deps installs it)"
+  # shellcheck disable=SC2046 # the flags are words
+  gcc -O2 -Wall -Wextra $(pkg-config --cflags libpq fcgi) -o "$C_MIN_BIN" "$LUA_DIR/c_min.c" \
+    $(pkg-config --libs libpq fcgi) >"$RESULTS_DIR/c_min-build.log" 2>&1 ||
+    { show_log_tail "$RESULTS_DIR/c_min-build.log"; die "building c_min failed"; }
+}
+
+start_c_min() {
+  local workers=$1 sql_file="$RESULTS_DIR/c_min.sql" i
+  [[ $workers =~ ^[0-9]+$ ]] || die "c_min: the pool's worker count is unknown ('$workers')"
+  "$SERVER" sql catalog.find_product >"$sql_file"
+  "$C_MIN_BIN" "$C_MIN_SOCKET" "$workers" "$sql_file" 2>"$RESULTS_DIR/c_min.log" &
+  C_MIN_PID=$!
+  for ((i = 0; i < 50; i++)); do
+    if curl -fsS -o /dev/null --max-time 2 "$BASE/__bench/c_min/api/v1/products/1" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  show_log_tail "$RESULTS_DIR/c_min.log"
+  die "c_min does not answer"
+}
+
+stop_c_min() {
+  [[ -n $C_MIN_PID ]] || return 0
+  kill -TERM "$C_MIN_PID" 2>/dev/null || true
+  wait "$C_MIN_PID" 2>/dev/null || true
+  C_MIN_PID=""
+}
+
+# Whether c_min answers what the service answers: the same product's data
+# (the envelope's timestamp aside) of the same size from both. Not byte for
+# byte: the attributes come in jsonb's key order (shortest key first) from
+# c_min, sorted from the service.
+check_c_min() {
+  local id=$1 ours theirs
+  ours="$(curl -fsS "$BASE/api/v1/products/$id" | sed 's/,"timestamp":"[^"]*"}$//')"
+  theirs="$(curl -fsS "$BASE/__bench/c_min/api/v1/products/$id" | sed 's/,"timestamp":"[^"]*"}$//')"
+  ((${#ours} == ${#theirs})) ||
+    die "c_min answers product $id with ${#theirs} bytes, the service with ${#ours}: $theirs (service: $ours)"
 }
 
 sql_value() {
@@ -402,6 +462,13 @@ measure() {
     CHECKOUT_HOT_FILE="$(checkout_pgbench_file pg_checkout_hot "$HOT_VARIANT")"
   fi
 
+  if wanted c_min; then
+    build_c_min
+    start_c_min "$POOL_WORKERS"
+    check_c_min 1
+    check_c_min "$MAX_PRODUCT_ID"
+  fi
+
   PG_LOG_START="$(stat -c %s -- "$PG_LOG" 2>/dev/null || echo 0)"
   say "warming up"
   BENCH_PATH=/api/v1/categories wrk -t1 -c4 -d3s -s "$LUA_DIR/get_path.lua" "$BASE" >/dev/null 2>&1 || true
@@ -413,6 +480,9 @@ measure() {
     if wanted hop; then BENCH_PATH=/api/v1/__no_such_route run_wrk hop "$c" get_path.lua; fi
     if wanted pg_detail; then run_pgbench pg_detail "$c" "$detail_file"; fi
     if wanted pg_list; then run_pgbench pg_list "$c" "$list_file"; fi
+    if wanted c_min; then
+      BENCH_PREFIX=/__bench/c_min run_wrk c_min "$c" product_detail.lua pg_detail
+    fi
     if wanted detail_nocache; then
       # The cache-less product read: the stack's Redis stopped for the run, so
       # every worker answers from PostgreSQL after one failed connect.
@@ -567,6 +637,15 @@ rps_of() {
   done
 }
 
+# The p99 ms of row NAME at CONNS, or empty.
+p99_of() {
+  local row
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r n c _ _ p _ <<<"$row"
+    if [[ $n == "$1" && $c == "$2" ]]; then printf '%s\n' "$p"; return; fi
+  done
+}
+
 ratio() {
   local a=$1 b=$2
   [[ -n $a && -n $b && $a != - && $b != - ]] || { printf -- '-'; return; }
@@ -576,6 +655,9 @@ ratio() {
 # The footer's explanations of the cart and checkout rows, then what the runs
 # noted (NOTES).
 footer_notes() {
+  if wanted c_min; then
+    printf '%s\n' "c_min: random products from scripts/bench/c_min.c, a minimal prefork libfcgi + libpq responder ($POOL_WORKERS processes, as many as the pool's workers, one connection each, the service's catalog.find_product prepared once, data of the same size; no log, metrics or cache) behind its own location of the same nginx server block. vs c_min: req/s and p99 of each detail row against c_min's in the same run (targets: detail >= 0.9 x, p99 <= 1.1 x)."
+  fi
   if wanted detail || wanted detail_nocache || wanted detail_cache; then
     printf '%s\n' "detail_nocache: random products with the stack's Redis stopped (the cache-less read). detail: the catalogue cache on but every read a miss (each product once, after a flush; target >= 0.95 x detail_nocache). detail_cache: $HOT_PRODUCTS products read once before the run, then at random: every read a hit (target >= 0.8 x hop). list runs with the cache on (random cursors: mostly misses)."
   fi
@@ -612,11 +694,14 @@ report() {
   table_file="$RESULTS_DIR/latest.md"
 
   {
-    printf '| scenario | conns | req/s | p50 ms | p99 ms | errors | 409s | vs limit | vs hop |\n'
-    printf '|---|---|---|---|---|---|---|---|---|\n'
+    printf '| scenario | conns | req/s | p50 ms | p99 ms | errors | 409s | vs limit | vs hop | vs c_min (req/s, p99) |\n'
+    printf '|---|---|---|---|---|---|---|---|---|---|\n'
     for row in "${ROWS[@]}"; do
       IFS='|' read -r name conns rps p50 p99 errs conflicts limit _ <<<"$row"
-      local vs_limit='-' vs_hop='-'
+      local vs_limit='-' vs_hop='-' vs_c_min='-'
+      if [[ $name == detail* && -n $(rps_of c_min "$conns") ]]; then
+        vs_c_min="$(ratio "$rps" "$(rps_of c_min "$conns")") x, p99 $(ratio "$p99" "$(p99_of c_min "$conns")") x"
+      fi
       if [[ -n $limit && $limit == pg_* ]]; then
         vs_limit="$(ratio "$rps" "$(rps_of "$limit" "$conns")") x $limit"
         vs_hop="$(ratio "$rps" "$(rps_of hop "$conns")")"
@@ -628,8 +713,8 @@ report() {
       elif [[ -n $limit ]]; then
         vs_limit="$limit"
       fi
-      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-        "$name" "$conns" "$rps" "$p50" "$p99" "$errs" "$conflicts" "$vs_limit" "$vs_hop"
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$name" "$conns" "$rps" "$p50" "$p99" "$errs" "$conflicts" "$vs_limit" "$vs_hop" "$vs_c_min"
     done
     printf '\n%s products, %ss per measurement, wrk -t%s, commit %s, %s\n' \
       "$PRODUCTS" "$DURATION" "$THREADS" "$commit" "$machine"

@@ -1,7 +1,6 @@
 #include "workers/server/worker.h"
 
 #include <fcgiapp.h>
-#include <poll.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "common/pg.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/fcgi_request.h"
+#include "workers/server/listen_wait.h"
 #include "workers/server/proc_stats.h"
 #include "workers/server/routes.h"
 #include "workers/server/test_routes.h"
@@ -34,7 +34,7 @@ SlotWriter* g_slot = nullptr;
 void on_stop_signal(int) { g_stop = 1; }
 void on_reopen_signal(int) { g_reopen_log = 1; }
 
-// The worker's own signals stay blocked except inside ppoll() between
+// The worker's own signals stay blocked except inside the wait between
 // requests, so a signal never interrupts accept, libfcgi or libpq mid-request:
 // libfcgi drops a just-accepted unix connection when its readability probe
 // (select) fails with EINTR. Returns the mask to wait with.
@@ -146,7 +146,9 @@ scoreboard::CacheResult cache_result(common::cache::Outcome outcome) {
   return scoreboard::CacheResult::kError;
 }
 
-void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
+// Serves the accepted request; returns whether its whole input was read (not
+// so when the body was too large).
+bool serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
                common::pg::Connection& db, common::cache::Cache& cache, SlotWriter& slot) {
   const auto started = std::chrono::steady_clock::now();
   common::Request req;
@@ -172,22 +174,30 @@ void serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
                           std::chrono::steady_clock::now() - started)
                           .count();
   slot.end_request(req.method, result.route, result.response.status, micros);
-  const double ms = static_cast<double>(micros) / 1000.0;
-  if (ctx.principal) {
-    common::log::info("request", {{"method", req.method},
-                                  {"route", result.route},
-                                  {"path", req.path},
-                                  {"status", result.response.status},
-                                  {"duration_ms", ms},
-                                  {"user_id", static_cast<Json::Int64>(ctx.principal->user_id)}});
-  } else {
-    common::log::info("request", {{"method", req.method},
-                                  {"route", result.route},
-                                  {"path", req.path},
-                                  {"status", result.response.status},
-                                  {"duration_ms", ms}});
-  }
+  common::log::request(
+      {req.method, result.route, req.path, result.response.status, micros,
+       ctx.principal ? std::optional<int64_t>(ctx.principal->user_id) : std::nullopt});
   common::log::clear_request_id();
+  return body == BodyStatus::kOk;
+}
+
+// Ends the request and closes its connection. libfcgi closes with a lingering
+// close (shutdown, then wait up to 2 s for nginx to close its end, then
+// close): the worker sits idle for a round trip through nginx after every
+// answer. That wait only matters when nginx may still be sending, i.e. when
+// the worker did not read the whole input (a body too large); otherwise the
+// connection is closed at once (libfcgi's `detached` flag skips the shutdown).
+void finish(FCGX_Request& fcgi, bool input_consumed) {
+  if (input_consumed) fcgi.detached = 1;
+  FCGX_Finish_r(&fcgi);
+}
+
+// How long an idle worker waits for a connection before it looks at its
+// flags again: a second, or less when held request lines fall due sooner.
+std::chrono::milliseconds idle_wait() {
+  std::chrono::milliseconds wait(1000);
+  if (const auto due = common::log::flush_due_in()) wait = std::min(wait, *due);
+  return wait;
 }
 
 void reopen_log(const common::Config& config) {
@@ -246,21 +256,30 @@ int run_worker(const WorkerSetup& setup) {
   common::log::info("worker started",
                     {{"generation", setup.slot.generation.load(std::memory_order_relaxed)}});
 
+  common::log::set_request_buffer(static_cast<size_t>(config.request_log_buffer_bytes),
+                                  std::chrono::milliseconds(config.request_log_flush_ms));
+
+  ListenWait listen_wait(setup.listen_fd);
+  if (!listen_wait.exclusive()) {
+    common::log::warn("EPOLLEXCLUSIVE unavailable: every idle worker wakes for each connection");
+  }
+
   const char* reason = "asked to stop";
   while (!g_stop) {
     if (g_reopen_log) {
       g_reopen_log = 0;
       reopen_log(config);
     }
-    if (getppid() != setup.master_pid) {
-      reason = "master gone";
-      break;
-    }
-    pollfd p{setup.listen_fd, POLLIN, 0};
-    const timespec second{1, 0};
-    const int ready = ::ppoll(&p, 1, &second, &wait_mask);
-    if (ready <= 0) {  // timeout or a signal: look at the flags again
+    if (listen_wait.wait(idle_wait(), wait_mask) == ListenWait::Result::kTimeout) {
+      // A timeout or a signal: look at the flags again.
+      common::log::flush_if_due();
       recycle.maybe_sample_rss();
+      // PR_SET_PDEATHSIG stops the worker when the master dies; this catches
+      // a master that died before it was set.
+      if (getppid() != setup.master_pid) {
+        reason = "master gone";
+        break;
+      }
       continue;
     }
     const int rc = FCGX_Accept_r(&fcgi);
@@ -270,10 +289,13 @@ int run_worker(const WorkerSetup& setup) {
       common::log::error("accept failed", {{"errno", -rc}});
       continue;
     }
-    serve_one(fcgi, config, router, db, cache, slot);
-    FCGX_Finish_r(&fcgi);
+    finish(fcgi, serve_one(fcgi, config, router, db, cache, slot));
+    common::log::flush_if_due();
     recycle.after_request();
   }
+  // Graceful stop, reload, recycling and retirement all end here: the held
+  // request lines are written before anything else.
+  common::log::flush();
   slot.set_state(scoreboard::WorkerState::kDraining);
   FCGX_Free(&fcgi, 1);
   common::log::info("worker stopping",
