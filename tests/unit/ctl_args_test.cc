@@ -116,3 +116,44 @@ TEST_CASE("the status table lists the pool and each process", "[unit][ctl]") {
   CHECK(table.find("GET /api/v1/products (1234 ms, sql catalog.list)") != std::string::npos);
   CHECK(table.find("5.0M") != std::string::npos);
 }
+
+TEST_CASE("the status table has a role column and the job queue", "[unit][ctl]") {
+  Json::Value s(Json::objectValue);
+  s["jobs"]["runners"] = 1;
+  s["jobs"]["queued"] = 7;
+  s["jobs"]["running"] = 1;
+  s["jobs"]["dead"] = 2;
+  Json::Value runner(Json::objectValue);
+  runner["pid"] = 202;
+  runner["role"] = "job-runner";
+  runner["state"] = "busy";
+  runner["request_method"] = "JOB";
+  runner["request_uri"] = "order.expire #12";
+  runner["request_ms"] = 40;
+  s["processes"].append(runner);
+  const std::string table = ctl::render_status_table(s);
+  CHECK(table.find("ROLE") != std::string::npos);
+  CHECK(table.find("job-runner") != std::string::npos);
+  CHECK(table.find("jobs: runners 1  queued 7  running 1  dead 2") != std::string::npos);
+  CHECK(table.find("JOB order.expire #12 (40 ms)") != std::string::npos);
+}
+
+TEST_CASE("jobs and jobs retry ID are ctl commands of their own", "[unit][ctl]") {
+  std::string error;
+  const auto list = parse({"jobs"}, {}, error);
+  REQUIRE(list);
+  REQUIRE(list->jobs);
+  CHECK_FALSE(list->jobs->retry_id);
+  const auto retry = parse({"jobs", "retry", "42"}, {}, error);
+  REQUIRE(retry);
+  REQUIRE(retry->jobs);
+  CHECK(retry->jobs->retry_id == 42);
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"jobs", "retry"},
+                                              {"jobs", "retry", "x"},
+                                              {"jobs", "retry", "0"},
+                                              {"jobs", "list"}}) {
+    error.clear();
+    CHECK_FALSE(parse(bad, {}, error));
+    CHECK_FALSE(error.empty());
+  }
+}
