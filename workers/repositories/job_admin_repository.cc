@@ -34,9 +34,12 @@ WITH moved AS (
   SET state = 'queued', attempts = 0, run_at = now(), lease_owner = NULL,
       lease_expires_at = NULL, updated_at = now()
   WHERE id = $1 AND state = 'dead'
-  RETURNING queue
+  RETURNING id, queue, kind, state, attempts, max_attempts, run_at, last_error, created_at,
+            updated_at, payload::text AS payload, result::text AS result
 )
-SELECT pg_notify('jobs', queue) IS NULL FROM moved
+SELECT id, queue, kind, state, attempts, max_attempts, run_at, last_error, created_at, updated_at,
+       payload, result, pg_notify('jobs', queue) IS NULL
+FROM moved
 )SQL"};
 
 JobRow row_of(const pg::Result& r, int i) {
@@ -54,6 +57,15 @@ JobRow row_of(const pg::Result& r, int i) {
   return job;
 }
 
+// The first row with payload and result (columns 10 and 11), if any.
+std::optional<JobRow> detail_of(const pg::Result& r) {
+  if (r.rows() == 0) return std::nullopt;
+  JobRow job = row_of(r, 0);
+  job.payload_json = r.str(0, 10);
+  job.result_json = r.opt_str(0, 11);
+  return job;
+}
+
 }  // namespace
 
 std::vector<JobRow> list_jobs(pg::Connection& db, const JobFilter& filter) {
@@ -66,16 +78,11 @@ std::vector<JobRow> list_jobs(pg::Connection& db, const JobFilter& filter) {
 }
 
 std::optional<JobRow> find_job(pg::Connection& db, int64_t id) {
-  const pg::Result r = db.exec(kFind, {pg::num(id)});
-  if (r.rows() == 0) return std::nullopt;
-  JobRow job = row_of(r, 0);
-  job.payload_json = r.str(0, 10);
-  job.result_json = r.opt_str(0, 11);
-  return job;
+  return detail_of(db.exec(kFind, {pg::num(id)}));
 }
 
-bool retry_dead_job(pg::Connection& db, int64_t id) {
-  return db.exec(kRetryDead, {pg::num(id)}).rows() == 1;
+std::optional<JobRow> retry_dead_job(pg::Connection& db, int64_t id) {
+  return detail_of(db.exec(kRetryDead, {pg::num(id)}));
 }
 
 }  // namespace repo

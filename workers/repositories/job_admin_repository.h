@@ -42,8 +42,9 @@ std::vector<JobRow> list_jobs(common::pg::Connection& db, const JobFilter& filte
 [[nodiscard]] std::optional<JobRow> find_job(common::pg::Connection& db, int64_t id);
 
 // dead -> queued, run_at now(), attempts 0, last_error kept; sends NOTIFY on
-// the jobs channel (at commit). True when the job was dead and moved; false
-// leaves it untouched (no such job, or in another state).
-[[nodiscard]] bool retry_dead_job(common::pg::Connection& db, int64_t id);
+// the jobs channel (at commit). The job as the UPDATE left it (with payload
+// and result) when it was dead and moved; nullopt leaves it untouched (no
+// such job, or in another state).
+[[nodiscard]] std::optional<JobRow> retry_dead_job(common::pg::Connection& db, int64_t id);
 
 }  // namespace repo

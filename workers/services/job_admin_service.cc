@@ -75,14 +75,12 @@ Json::Value get_job(common::pg::Connection& db, int64_t job_id) {
 }
 
 Json::Value retry_job(common::pg::Connection& db, int64_t job_id) {
-  if (!repo::retry_dead_job(db, job_id)) {
-    const repo::JobRow job = found_job(db, job_id);
-    Json::Value details(Json::objectValue);
-    details["state"] = job.state;
-    throw AppError(ErrorCode::kInvalidState,
-                   "only a dead job can be retried; this one is " + job.state, details);
-  }
-  return get_job(db, job_id);
+  if (auto retried = repo::retry_dead_job(db, job_id)) return detail_json(*retried);
+  const repo::JobRow job = found_job(db, job_id);
+  Json::Value details(Json::objectValue);
+  details["state"] = job.state;
+  throw AppError(ErrorCode::kInvalidState,
+                 "only a dead job can be retried; this one is " + job.state, details);
 }
 
 }  // namespace services

@@ -34,7 +34,8 @@ Json::Value list_jobs(common::pg::Connection& db, const JobListRequest& request)
 Json::Value get_job(common::pg::Connection& db, int64_t job_id);
 
 // dead -> queued (run at once, attempts reset to 0, last_error kept until the
-// next run ends), waking the runners; answers the job as get_job() does.
+// next run ends), waking the runners; answers the job as the retry left it
+// (state "queued"), in get_job()'s shape.
 // Throws AppError(kNotFound) when there is none, AppError(kInvalidState)
 // with details {"state": current} when it is not dead.
 Json::Value retry_job(common::pg::Connection& db, int64_t job_id);
