@@ -16,8 +16,10 @@
 #include <thread>
 
 #include "tests/support/db.h"
+#include "tests/support/factories.h"
 #include "tests/support/parallel_calls.h"
 #include "workers/jobs/job_kinds.h"
+#include "workers/jobs/registry.h"
 #include "workers/jobs/runner.h"
 #include "workers/repositories/job_repository.h"
 #include "workers/services/job_admin_service.h"
@@ -276,4 +278,52 @@ TEST_CASE("a waiting runner wakes at the commit of a new job, not at its poll in
   producer.join();
   CHECK(waited >= std::chrono::milliseconds(250));
   CHECK(waited < std::chrono::seconds(10));
+}
+
+TEST_CASE("periodic jobs are enqueued once per period however many runners try",
+          "[integration][jobs]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  auto connections = test_support::thread_connections(3);
+  const common::Config config = runner_config();
+  const auto outcomes = test_support::run_concurrently(3, [&](int i) {
+    jobs::Runner runner(*connections[static_cast<size_t>(i)], config, {},
+                        options("periodic-" + std::to_string(i)));
+    runner.enqueue_periodic();
+    runner.enqueue_periodic();
+  });
+  for (const auto& o : outcomes) CHECK(o.ok);
+  const auto r = run_sql(db,
+                         "SELECT string_agg(kind || '@' || queue, ',' ORDER BY kind), "
+                         "bool_and(dedupe_key = kind || ':' || (payload->>'period')) FROM jobs");
+  CHECK(r.str(0, 0) == "maintenance.cleanup@orders,stock.reconcile@inventory");
+  CHECK(r.boolean(0, 1));
+}
+
+TEST_CASE("the clean-up job deletes expired keys, dead tokens and old attempts only",
+          "[integration][jobs]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const int64_t user = test_support::make_user(db);
+  const std::string u = std::to_string(user);
+  run_sql(db, "INSERT INTO idempotency_keys (user_id, key, request_hash, expires_at) VALUES (" + u +
+                  ", 'old', 'h', now() - interval '1 hour'), (" + u +
+                  ", 'fresh', 'h', now() + interval '1 hour')");
+  run_sql(db,
+          "INSERT INTO login_attempts (email, client_addr, attempted_at) VALUES "
+          "('a@example.test', '127.0.0.1', now() - interval '2 days'), "
+          "('a@example.test', '127.0.0.1', now())");
+  jobs::Runner runner(db, runner_config(), jobs::job_registry(), options("cleaner"));
+  repo::NewJob job;
+  job.queue = jobs::kQueueOrders;
+  job.kind = jobs::kMaintenanceCleanup;
+  REQUIRE(repo::enqueue_job(db, job));
+  REQUIRE(runner.run_one() == jobs::RunResult::kDone);
+  const Json::Value result =
+      services::list_jobs(db, {std::nullopt, "done", std::nullopt, 1})["items"][0];
+  const Json::Value detail = services::get_job(db, result["id"].asInt64());
+  CHECK(detail["result"]["idempotency_keys"] == 1);
+  CHECK(detail["result"]["login_attempts"] == 1);
+  CHECK(run_sql(db, "SELECT string_agg(key, ',') FROM idempotency_keys").str(0, 0) == "fresh");
+  CHECK(run_sql(db, "SELECT count(*) FROM login_attempts").int64(0, 0) == 1);
 }

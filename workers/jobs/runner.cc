@@ -17,6 +17,7 @@ namespace pg = common::pg;
 namespace {
 
 constexpr size_t kMaxErrorBytes = 2000;
+constexpr int64_t kCleanupIntervalS = 3600;
 
 // The length of the UTF-8 sequence that starts with `c`, or 0 when `c` cannot
 // start one.
@@ -195,20 +196,27 @@ void Runner::wait_for_work(const sigset_t* wait_mask) {
   }
 }
 
-void Runner::enqueue_periodic() {
+void Runner::enqueue_for_period(const char* queue, const char* kind, int64_t interval_s,
+                                int64_t& last_period) {
   const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  const int64_t period = now_s / config_.reconcile_interval_s;
-  if (period == reconcile_period_) return;
+  const int64_t period = now_s / interval_s;
+  if (period == last_period) return;
   repo::NewJob job;
-  job.queue = kQueueInventory;
-  job.kind = kStockReconcile;
+  job.queue = queue;
+  job.kind = kind;
   job.payload["period"] = static_cast<Json::Int64>(period);
   job.max_attempts = config_.job_max_attempts;
-  job.dedupe_key = std::string(kStockReconcile) + ":" + std::to_string(period);
+  job.dedupe_key = std::string(kind) + ":" + std::to_string(period);
   static_cast<void>(repo::enqueue_job(db_, job));  // nullopt: another runner did
-  reconcile_period_ = period;
+  last_period = period;
+}
+
+void Runner::enqueue_periodic() {
+  enqueue_for_period(kQueueInventory, kStockReconcile, config_.reconcile_interval_s,
+                     reconcile_period_);
+  enqueue_for_period(kQueueOrders, kMaintenanceCleanup, kCleanupIntervalS, cleanup_period_);
 }
 
 }  // namespace jobs

@@ -24,7 +24,8 @@
 //
 // Periodic jobs: enqueue_periodic() enqueues stock.reconcile once per
 // RECONCILE_INTERVAL_S period (dedupe key "stock.reconcile:<period>", so every
-// runner on every host may try and one job results).
+// runner on every host may try and one job results), and maintenance.cleanup
+// once per hour the same way.
 #pragma once
 
 #include <signal.h>
@@ -91,6 +92,10 @@ class Runner {
 
  private:
   void listen_if_needed();
+  // Enqueues `kind` for the period of `interval_s` that holds now, unless
+  // `last_period` says this runner did already.
+  void enqueue_for_period(const char* queue, const char* kind, int64_t interval_s,
+                          int64_t& last_period);
   RunResult fail(const repo::ClaimedJob& job, const std::string& error, bool permanent);
 
   common::pg::Connection& db_;
@@ -100,6 +105,7 @@ class Runner {
   std::mt19937_64 rng_;
   int listening_backend_ = 0;  // backend pid of the session that LISTENs
   int64_t reconcile_period_ = -1;
+  int64_t cleanup_period_ = -1;
 };
 
 // A last_error as stored: at most 2000 bytes, cut on a UTF-8 character
