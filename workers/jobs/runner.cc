@@ -3,8 +3,6 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include "common/log.h"
 #include "workers/jobs/job_kinds.h"
 #include "workers/jobs/retry_policy.h"
@@ -103,15 +101,8 @@ RunResult Runner::fail(const repo::ClaimedJob& job, const std::string& error, bo
   return RunResult::kRetry;
 }
 
-std::optional<RunResult> Runner::run_one() {
-  std::optional<repo::ClaimedJob> claimed =
-      repo::claim_job(db_, options_.owner, config_.job_lease_s);
-  if (!claimed) return std::nullopt;
-  const repo::ClaimedJob& job = *claimed;
-  if (options_.on_start) options_.on_start(job);
-  const auto started = std::chrono::steady_clock::now();
+RunResult Runner::run_claimed(const repo::ClaimedJob& job) {
   RunResult result = RunResult::kDone;
-
   const auto handler = registry_.find(job.kind);
   if (job.lease_taken_over && job.attempts > job.max_attempts) {
     result = fail(job, "lease expired during the last attempt (the runner died?)", true);
@@ -139,6 +130,8 @@ std::optional<RunResult> Runner::run_one() {
       permanent = true;
     } catch (const std::exception& e) {
       error = e.what();
+    } catch (...) {
+      error = "the handler threw something that is not a std::exception";
     }
     if (db_.in_transaction()) db_.reset();  // a handler that left one open: start afresh
     if (output) {
@@ -149,6 +142,30 @@ std::optional<RunResult> Runner::run_one() {
     } else {
       result = fail(job, error, permanent);
     }
+  }
+  return result;
+}
+
+std::optional<RunResult> Runner::run_one() {
+  std::optional<repo::ClaimedJob> claimed =
+      repo::claim_job(db_, options_.owner, config_.job_lease_s);
+  if (!claimed) return std::nullopt;
+  const repo::ClaimedJob& job = *claimed;
+  if (options_.on_start) options_.on_start(job);
+  const auto started = std::chrono::steady_clock::now();
+  RunResult result = RunResult::kDone;
+
+  try {
+    result = run_claimed(job);
+  } catch (...) {
+    // The queue's own statement failed (the database went away): the job stays
+    // running until its lease expires, then runs again.
+    if (options_.on_finish) {
+      options_.on_finish(job, RunResult::kRetry,
+                         std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - started));
+    }
+    throw;
   }
   const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - started);

@@ -96,6 +96,9 @@ class Runner {
   // `last_period` says this runner did already.
   void enqueue_for_period(const char* queue, const char* kind, int64_t interval_s,
                           int64_t& last_period);
+  // Steps 2 to 5 for a claimed job. Throws pg::DbError when the queue's own
+  // statements fail.
+  RunResult run_claimed(const repo::ClaimedJob& job);
   RunResult fail(const repo::ClaimedJob& job, const std::string& error, bool permanent);
 
   common::pg::Connection& db_;
