@@ -3,6 +3,7 @@
 #include <map>
 
 #include "workers/ctl/ctl.h"
+#include "workers/ctl/jobs.h"
 #include "workers/server/control.h"
 
 using server::control::Command;
@@ -156,4 +157,26 @@ TEST_CASE("jobs and jobs retry ID are ctl commands of their own", "[unit][ctl]")
     CHECK_FALSE(parse(bad, {}, error));
     CHECK_FALSE(error.empty());
   }
+}
+
+TEST_CASE("ecommerce-ctl jobs prints the newest and the dead jobs as tables", "[unit][ctl]") {
+  Json::Value job(Json::objectValue);
+  job["id"] = 42;
+  job["queue"] = "email";
+  job["kind"] = "order.confirmation";
+  job["state"] = "dead";
+  job["attempts"] = 8;
+  job["max_attempts"] = 8;
+  job["run_at"] = "2026-11-25T10:15:30.000000+00:00";
+  job["last_error"] = "smtp down\nconnection refused";
+  Json::Value jobs(Json::objectValue);
+  jobs["recent"]["items"].append(job);
+  jobs["dead"]["items"] = Json::Value(Json::arrayValue);
+  const std::string out = ctl::render_jobs_tables(jobs);
+  CHECK(out.find("newest jobs") != std::string::npos);
+  CHECK(out.find("dead jobs\n") != std::string::npos);
+  CHECK(out.find("order.confirmation") != std::string::npos);
+  CHECK(out.find("8/8") != std::string::npos);
+  CHECK(out.find("smtp down connection refused") != std::string::npos);  // one line per job
+  CHECK(out.find("(none)") != std::string::npos);                        // no dead job
 }

@@ -1,7 +1,9 @@
 // The pool's scoreboard: ONE shared-memory region (MAP_SHARED | MAP_ANONYMOUS)
 // made by the master before it forks anything, inherited by every worker.
 //
-//   Header  pool-wide facts and counters, written by the master only.
+//   Header  pool-wide facts and counters, written by the master, except the
+//           cache's shared state (every worker) and the job queue's gauges
+//           (the job runners).
 //   Slot[i] one per supervised child (a worker, or any other role the master
 //           runs, workers/server/child.h). The master prepares a slot before
 //           fork() (pid, role, generation, started_at, state=starting) and frees

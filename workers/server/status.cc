@@ -4,21 +4,19 @@
 #include <cstdio>
 #include <ctime>
 
-namespace server {
+#include "workers/server/child.h"
 
-namespace {
-constexpr std::string_view kWorkerRoleName = "worker";
-}  // namespace
+namespace server {
 
 int PoolView::count(std::string_view state) const {
   return static_cast<int>(std::count_if(workers.begin(), workers.end(), [&](const WorkerRow& w) {
-    return w.role == kWorkerRoleName && w.state == state;
+    return w.role == kWorkerRole.name && w.state == state;
   }));
 }
 
 int PoolView::worker_count() const {
   return static_cast<int>(std::count_if(workers.begin(), workers.end(), [](const WorkerRow& w) {
-    return w.role == kWorkerRoleName;
+    return w.role == kWorkerRole.name;
   }));
 }
 
