@@ -93,6 +93,16 @@ struct Config {
   std::string redis_url;      // REDIS_URL; empty or "off": no cache
   int redis_timeout_ms = 50;  // REDIS_TIMEOUT_MS
   int cache_ttl_s = 300;      // CACHE_TTL_S
+  // Background jobs (workers/jobs/).
+  int job_runners = 1;              // JOB_RUNNERS; 0: no runner on this host
+  int job_max_attempts = 8;         // JOB_MAX_ATTEMPTS
+  int job_lease_s = 300;            // JOB_LEASE_S
+  int job_poll_interval_ms = 1000;  // JOB_POLL_INTERVAL_MS
+  int job_backoff_base_ms = 2000;   // JOB_BACKOFF_BASE_MS
+  int job_backoff_cap_s = 3600;     // JOB_BACKOFF_CAP_S
+  int order_payment_ttl_s = 1800;   // ORDER_PAYMENT_TTL_S
+  int reconcile_interval_s = 3600;  // RECONCILE_INTERVAL_S
+  bool jobs_outbox = true;          // JOBS_OUTBOX; false only for the benchmark comparison
   // Order mail (workers/mail/).
   std::string smtp_url;                      // SMTP_URL; secret (may hold a password); empty: unset
   std::string smtp_user;                     // SMTP_USER; overrides the URL's user
@@ -145,7 +155,7 @@ std::vector<std::string> finish_pool_settings(Config& config);
 inline constexpr int kMinProductionBcryptCost = 10;
 
 // With APP_ENV=production, what must not be set: ENABLE_TEST_ROUTES=1, a
-// BCRYPT_COST below kMinProductionBcryptCost. Empty in development. Called by
+// BCRYPT_COST below kMinProductionBcryptCost, JOBS_OUTBOX=0. Empty in development. Called by
 // load_config_layers, so neither a start nor a reload gets past it.
 std::vector<std::string> production_problems(const Config& config);
 

@@ -40,6 +40,14 @@ std::vector<std::string> mail_problems(const Config& c) {
     problems.push_back("MAIL_DOMAIN must be a domain name like example.com, got '" + c.mail_domain +
                        "'");
   }
+  // A send still running when its job's lease runs out is taken over by another
+  // runner and sent twice.
+  if (static_cast<int64_t>(c.job_lease_s) * 1000 <=
+      static_cast<int64_t>(c.smtp_connect_timeout_ms) + c.smtp_timeout_ms) {
+    problems.push_back("JOB_LEASE_S (" + std::to_string(c.job_lease_s) +
+                       " s) must be longer than SMTP_CONNECT_TIMEOUT_MS + SMTP_TIMEOUT_MS, or a "
+                       "slow send could be taken over by another runner and sent twice");
+  }
   return problems;
 }
 

@@ -17,6 +17,9 @@ std::vector<std::string> production_problems(const Config& c) {
     problems.push_back("BCRYPT_COST must be at least " + std::to_string(kMinProductionBcryptCost) +
                        " when APP_ENV=production, got " + std::to_string(c.bcrypt_cost));
   }
+  if (!c.jobs_outbox) {
+    problems.push_back("JOBS_OUTBOX=0 (a benchmark switch) is not allowed when APP_ENV=production");
+  }
   return problems;
 }
 

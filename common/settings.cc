@@ -149,6 +149,8 @@ const char* section_name(Section section) {
       return "pool";
     case Section::kCache:
       return "cache";
+    case Section::kJobs:
+      return "jobs";
     case Section::kMail:
       return "mail";
   }

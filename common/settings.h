@@ -23,9 +23,9 @@
 namespace common::settings {
 
 // Which README table a setting is listed in.
-enum class Section { kServer, kAccounts, kPool, kCache, kMail };
+enum class Section { kServer, kAccounts, kPool, kCache, kJobs, kMail };
 inline constexpr Section kSections[] = {Section::kServer, Section::kAccounts, Section::kPool,
-                                        Section::kCache, Section::kMail};
+                                        Section::kCache,  Section::kJobs,     Section::kMail};
 // What a reload (SIGHUP, ecommerce-ctl reload) does with a changed value:
 // applies it, or keeps the running one until a restart or a SIGUSR2 upgrade.
 enum class Reload { kApplied, kRestart };
@@ -81,7 +81,7 @@ std::vector<SettingChange> diff(const Config& running, const Config& fresh);
 // Sets each restart-only setting of `fresh` back to its value in `running`.
 void keep_restart_only(const Config& running, Config& fresh);
 
-const char* section_name(Section section);  // "server", "accounts", "pool", "cache", "mail"
+const char* section_name(Section section);  // "server", "accounts", "pool", "cache", "jobs", "mail"
 const char* reload_name(Reload reload);     // "applied", "restart"
 
 // README's table of `section`: a header and one row per setting, each line

@@ -11,6 +11,7 @@
 #                            nginx hop pg_detail pg_list c_min detail_nocache
 #                            detail detail_cache list list_gzip
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
+#                            checkout_nooutbox (checkout with JOBS_OUTBOX=0: the outbox's cost)
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
 #   BENCH_PRODUCTS=100000    generated products (about 4 variants each)
@@ -101,6 +102,10 @@ location ^~ /__bench/c_min/ {
 }
 NGINX
   unset DATABASE_URL
+  # A CONFIG_FILE of the bench's own, so that a reload can switch JOBS_OUTBOX
+  # for the checkout_nooutbox row (set_outbox).
+  : >"$STACK_DIR/bench.conf"
+  export CONFIG_FILE="$STACK_DIR/bench.conf"
   trap stop_stack EXIT
   say "starting the bench stack on port $PORT (state $STACK_DIR)"
   # The bench users log in once before the runs (login cost is not measured):
@@ -307,7 +312,7 @@ prepare_users() {
   say "registering and logging in the bench users ($MAX_CONNS per scenario)"
   if wanted cart; then make_users cart "$MAX_CONNS" 1; fill_carts; fi
   if wanted cart_add; then make_users add "$ADD_USERS" 1; fi
-  if wanted checkout; then make_users checkout "$MAX_CONNS" 1; fi
+  if wanted checkout || wanted checkout_nooutbox; then make_users checkout "$MAX_CONNS" 1; fi
   if wanted checkout_hot; then make_users hot "$MAX_CONNS" 1; fi
   if wanted pg_checkout || wanted pg_checkout_hot; then
     make_users pg "$MAX_CONNS" 0
@@ -510,6 +515,27 @@ measure() {
 
 # --- cart and checkout scenarios ----------------------------------------------
 
+# set_outbox 0|1: JOBS_OUTBOX of the bench stack, through its CONFIG_FILE and a
+# reload; returns once every worker of the new generation is serving.
+set_outbox() {
+  local ctl before status gen
+  ctl="$(dirname -- "$SERVER")/ecommerce-ctl"
+  [[ -x $ctl ]] || die "ecommerce-ctl not found beside $SERVER"
+  before="$(json_num "$(curl -s "$BASE/status")" generation)"
+  printf 'JOBS_OUTBOX=%s\n' "$1" >"$STACK_DIR/bench.conf"
+  "$ctl" -s "$STACK_DIR/run/ctl.sock" reload >/dev/null || die "reload for JOBS_OUTBOX=$1 refused"
+  for _ in $(seq 1 300); do
+    status="$(curl -s "$BASE/status")"
+    gen="$(json_num "$status" generation)"
+    if [[ -n $gen && $gen != "$before" && $(json_num "$status" starting) == 0 &&
+      $(json_num "$status" draining) == 0 ]]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  die "the reload for JOBS_OUTBOX=$1 did not settle"
+}
+
 # set_stock VARIANT UNITS: what the variant can still sell (the bench's own
 # database; this bypasses the stock ledger and leaves `reserved` alone).
 set_stock() {
@@ -568,6 +594,22 @@ measure_carts() {
     BENCH_TOKENS="$(tokens_of checkout)" BENCH_USERS=$c \
       run_wrk checkout "$c" checkout.lua pg_checkout checkout_rps
   fi
+  if wanted checkout_nooutbox; then
+    # The same checkouts without their jobs (JOBS_OUTBOX=0, a benchmark switch):
+    # what the transactional outbox costs, in the same run.
+    set_outbox 0
+    clear_carts checkout
+    BENCH_TOKENS="$(tokens_of checkout)" BENCH_USERS=$c \
+      run_wrk checkout_nooutbox "$c" checkout.lua pg_checkout checkout_rps
+    set_outbox 1
+    if wanted checkout; then
+      local with without cost
+      with="$(rps_of checkout "$c")"
+      without="$(rps_of checkout_nooutbox "$c")"
+      cost="$(awk -v a="$with" -v b="$without" 'BEGIN { if (b > 0) printf "%.1f", (1 - a / b) * 100; else printf "-" }')"
+      NOTES+=("outbox c=$c: checkout $with checkouts/s with its jobs, $without without (JOBS_OUTBOX=0): the outbox costs $cost% (target: at most 10%).")
+    fi
+  fi
   if wanted checkout_hot; then
     clear_carts hot
     stock="$(hot_stock "$c")"
@@ -590,7 +632,8 @@ measure_carts() {
 # checkouts draw from. And no deadlock in the PostgreSQL log.
 OVERSOLD=0
 checkout_notes() {
-  wanted checkout || wanted checkout_hot || wanted pg_checkout || wanted pg_checkout_hot || return 0
+  wanted checkout || wanted checkout_hot || wanted checkout_nooutbox || wanted pg_checkout ||
+    wanted pg_checkout_hot || return 0
   local hot bad available reserved open
   hot="$(sql_value "SELECT i.available, i.reserved, coalesce((
                       SELECT sum(oi.quantity) FROM order_items oi JOIN orders o ON o.id = oi.order_id
@@ -670,6 +713,9 @@ footer_notes() {
   if wanted checkout; then
     printf '%s\n' "checkout: req/s is checkouts/s (201 answers with order_id). Each checkout is preceded by an add-to-cart of 1 unit of a random variant of $VARIANT_MIN-$VARIANT_MAX (each user alternates the two requests); p50, p99 and the all_rps of the JSON cover both. No Idempotency-Key is sent."
   fi
+  if wanted checkout_nooutbox; then
+    printf '%s\n' "checkout_nooutbox: checkout's run again with JOBS_OUTBOX=0 (set by a reload through the stack's CONFIG_FILE, then set back): no confirmation or expiry job is written, so the difference is the transactional outbox's cost (target: checkout >= 0.9 x checkout_nooutbox)."
+  fi
   if wanted checkout_hot; then
     printf '%s\n' "checkout_hot: like checkout (req/s is checkouts/s, each preceded by an add; no Idempotency-Key), but every buyer adds the hot variant $HOT_VARIANT, whose stock is set before each run so that it sells out; the 409s (INSUFFICIENT_STOCK on the add or the checkout, CART_EMPTY after a refused add) are expected and are not errors; req/s is checkouts/s until the last one."
   fi
@@ -678,7 +724,8 @@ footer_notes() {
     printf '%s\n' "pgbench keeps CONNS sessions busy at once, the service at most one per worker ($POOL_WORKERS workers): where every session queues for the same row lock (pg_checkout_hot), fewer sessions lose less to the queue, so checkout_hot can exceed its limit."
     printf '%s\n' "Targets: checkout >= 0.6 x pg_checkout, checkout_hot >= 0.8 x pg_checkout_hot, no oversell, no deadlock."
   fi
-  if wanted cart || wanted cart_add || wanted checkout || wanted checkout_hot; then
+  if wanted cart || wanted cart_add || wanted checkout || wanted checkout_hot ||
+    wanted checkout_nooutbox; then
     printf '%s\n' "Users: no two requests in flight share a user (or a cart); cart, checkout and checkout_hot use as many users as connections. They are registered and logged in over HTTP before the runs with BCRYPT_COST=4 and ACCESS_TOKEN_TTL_S=3600: login cost is not measured."
   fi
   if ((${#NOTES[@]})); then printf '%s\n' "${NOTES[@]}"; fi

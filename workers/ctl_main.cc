@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "workers/ctl/ctl.h"
+#include "workers/ctl/jobs.h"
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -21,6 +22,10 @@ int main(int argc, char** argv) {
   if (!options) {
     std::fprintf(stderr, "ecommerce-ctl: %s\n%s", error.c_str(), ctl::kUsageText);
     return ctl::kUsage;
+  }
+  if (options->jobs) {
+    return ctl::run_jobs_command(*options->jobs, options->json,
+                                 [](const char* name) { return std::getenv(name); });
   }
   std::string reply_text;
   try {

@@ -125,6 +125,8 @@ void OwnStack::start(const std::map<std::string, std::string>& env) {
       {"ENABLE_TEST_ROUTES", "1"},
       {"LOG_FORMAT", "json"},
       {"GRACEFUL_TIMEOUT", "10"},
+      // The pool tests count and kill workers; a test about job runners asks for them.
+      {"JOB_RUNNERS", "0"},
   };
   for (const auto& [k, v] : env) all[k] = v;
   for (const auto& [k, v] : all) env_prefix_ += k + "=" + quoted(v) + " ";

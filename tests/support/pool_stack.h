@@ -35,7 +35,8 @@ Answer get(const std::string& base_url, const std::string& path, long timeout_s 
 class OwnStack {
  public:
   // Starts the stack with `env` added to the environment (e.g. MAX_REQUESTS).
-  // ENABLE_TEST_ROUTES=1 is always set. REQUIREs that `stack.sh up` succeeded.
+  // ENABLE_TEST_ROUTES=1 is always set; JOB_RUNNERS is 0 unless `env` sets it
+  // (its processes are then workers only). REQUIREs that `stack.sh up` succeeded.
   // TEST_KEEP set in the environment keeps the directory (logs) afterwards.
   explicit OwnStack(const std::map<std::string, std::string>& env);
   ~OwnStack();

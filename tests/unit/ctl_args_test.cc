@@ -3,6 +3,7 @@
 #include <map>
 
 #include "workers/ctl/ctl.h"
+#include "workers/ctl/jobs.h"
 #include "workers/server/control.h"
 
 using server::control::Command;
@@ -115,4 +116,67 @@ TEST_CASE("the status table lists the pool and each process", "[unit][ctl]") {
   CHECK(table.find("CRASH BACKOFF 4s") != std::string::npos);
   CHECK(table.find("GET /api/v1/products (1234 ms, sql catalog.list)") != std::string::npos);
   CHECK(table.find("5.0M") != std::string::npos);
+}
+
+TEST_CASE("the status table has a role column and the job queue", "[unit][ctl]") {
+  Json::Value s(Json::objectValue);
+  s["jobs"]["runners"] = 1;
+  s["jobs"]["queued"] = 7;
+  s["jobs"]["running"] = 1;
+  s["jobs"]["dead"] = 2;
+  Json::Value runner(Json::objectValue);
+  runner["pid"] = 202;
+  runner["role"] = "job-runner";
+  runner["state"] = "busy";
+  runner["request_method"] = "JOB";
+  runner["request_uri"] = "order.expire #12";
+  runner["request_ms"] = 40;
+  s["processes"].append(runner);
+  const std::string table = ctl::render_status_table(s);
+  CHECK(table.find("ROLE") != std::string::npos);
+  CHECK(table.find("job-runner") != std::string::npos);
+  CHECK(table.find("jobs: runners 1  queued 7  running 1  dead 2") != std::string::npos);
+  CHECK(table.find("JOB order.expire #12 (40 ms)") != std::string::npos);
+}
+
+TEST_CASE("jobs and jobs retry ID are ctl commands of their own", "[unit][ctl]") {
+  std::string error;
+  const auto list = parse({"jobs"}, {}, error);
+  REQUIRE(list);
+  REQUIRE(list->jobs);
+  CHECK_FALSE(list->jobs->retry_id);
+  const auto retry = parse({"jobs", "retry", "42"}, {}, error);
+  REQUIRE(retry);
+  REQUIRE(retry->jobs);
+  CHECK(retry->jobs->retry_id == 42);
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"jobs", "retry"},
+                                              {"jobs", "retry", "x"},
+                                              {"jobs", "retry", "0"},
+                                              {"jobs", "list"}}) {
+    error.clear();
+    CHECK_FALSE(parse(bad, {}, error));
+    CHECK_FALSE(error.empty());
+  }
+}
+
+TEST_CASE("ecommerce-ctl jobs prints the newest and the dead jobs as tables", "[unit][ctl]") {
+  Json::Value job(Json::objectValue);
+  job["id"] = 42;
+  job["queue"] = "email";
+  job["kind"] = "order.confirmation";
+  job["state"] = "dead";
+  job["attempts"] = 8;
+  job["max_attempts"] = 8;
+  job["run_at"] = "2026-11-25T10:15:30.000000+00:00";
+  job["last_error"] = "smtp down\nconnection refused";
+  Json::Value jobs(Json::objectValue);
+  jobs["recent"]["items"].append(job);
+  jobs["dead"]["items"] = Json::Value(Json::arrayValue);
+  const std::string out = ctl::render_jobs_tables(jobs);
+  CHECK(out.find("newest jobs") != std::string::npos);
+  CHECK(out.find("dead jobs\n") != std::string::npos);
+  CHECK(out.find("order.confirmation") != std::string::npos);
+  CHECK(out.find("8/8") != std::string::npos);
+  CHECK(out.find("smtp down connection refused") != std::string::npos);  // one line per job
+  CHECK(out.find("(none)") != std::string::npos);                        // no dead job
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "workers/server/metrics.h"
+#include "workers/server/status.h"
 
 namespace sb = server::scoreboard;
 
@@ -120,4 +121,81 @@ TEST_CASE("made-up methods share the OTHER series, standard methods keep their o
     INFO(made_up);
     CHECK(text.find(made_up) == std::string::npos);
   }
+}
+
+TEST_CASE("job runs are summed over every slot by queue and result, with their durations",
+          "[unit][metrics][jobs]") {
+  sb::Scoreboard board(3);
+  sb::SlotWriter a(board.slot(0)), b(board.slot(2));
+  const int orders = sb::job_queue_index("orders");
+  const int email = sb::job_queue_index("email");
+  REQUIRE(orders >= 0);
+  REQUIRE(email >= 0);
+  a.begin_job("order.expire", 12);
+  a.end_job(orders, sb::JobResult::kDone, 4000);
+  b.end_job(orders, sb::JobResult::kDone, 300000);
+  b.end_job(email, sb::JobResult::kRetry, 1000);
+  b.end_job(email, sb::JobResult::kDead, 1000);
+  server::PoolView view = pool_view();
+  view.jobs.runners = 2;
+  view.jobs.queued = {4, 1, 0};
+  view.jobs.stock_drift_variants = 3;
+  const std::string text = server::render_metrics(board, view);
+  CHECK(has_line(text, R"(jobs_total{queue="orders",result="done"} 2)"));
+  CHECK(has_line(text, R"(jobs_total{queue="orders",result="retry"} 0)"));
+  CHECK(has_line(text, R"(jobs_total{queue="email",result="retry"} 1)"));
+  CHECK(has_line(text, R"(jobs_total{queue="email",result="dead"} 1)"));
+  CHECK(has_line(text, R"(jobs_total{queue="inventory",result="done"} 0)"));
+  CHECK(has_line(text, R"(jobs_queued{queue="email"} 4)"));
+  CHECK(has_line(text, R"(jobs_queued{queue="orders"} 1)"));
+  CHECK(has_line(text, R"(job_duration_seconds_bucket{queue="orders",le="0.005"} 1)"));
+  CHECK(has_line(text, R"(job_duration_seconds_bucket{queue="orders",le="+Inf"} 2)"));
+  CHECK(has_line(text, R"(job_duration_seconds_count{queue="orders"} 2)"));
+  CHECK(has_line(text, "# TYPE job_duration_seconds histogram"));
+  CHECK(has_line(text, "stock_drift_variants 3"));
+  // A job is never an HTTP request.
+  CHECK(text.find("http_requests_total{method=\"OTHER\"") == std::string::npos);
+  CHECK(text.find("JOB") == std::string::npos);
+}
+
+TEST_CASE("a replaced runner's job counts stay in its slot", "[unit][metrics][jobs]") {
+  sb::Scoreboard board(1);
+  {
+    sb::SlotWriter first(board.slot(0));
+    first.end_job(sb::job_queue_index("orders"), sb::JobResult::kDone, 1000);
+  }
+  board.release_slot(0);
+  board.prepare_slot(0, 2, 1);
+  sb::SlotWriter second(board.slot(0));
+  second.end_job(sb::job_queue_index("orders"), sb::JobResult::kDone, 1000);
+  server::PoolView view = pool_view();
+  view.jobs.runners = 1;
+  CHECK(has_line(server::render_metrics(board, view),
+                 R"(jobs_total{queue="orders",result="done"} 2)"));
+}
+
+TEST_CASE("without job runners and runs there are no job series", "[unit][metrics][jobs]") {
+  sb::Scoreboard board(1);
+  const std::string text = server::render_metrics(board, pool_view());
+  CHECK(has_line(text, "# TYPE jobs_total counter"));
+  CHECK(text.find("jobs_total{") == std::string::npos);
+  CHECK(has_line(text, "stock_drift_variants 0"));
+}
+
+TEST_CASE("job runners are not counted as workers", "[unit][metrics][jobs]") {
+  sb::Scoreboard board(1);
+  server::PoolView view = pool_view();
+  server::WorkerRow runner;
+  runner.role = "job-runner";
+  runner.state = "busy";
+  view.workers.push_back(runner);
+  view.jobs.runners = 1;
+  const std::string text = server::render_metrics(board, view);
+  CHECK(has_line(text, R"(worker_pool_workers{state="busy"} 1)"));
+  const Json::Value status = server::status_data(view, true);
+  CHECK(status["workers"] == 2);
+  CHECK(status["busy"] == 1);
+  CHECK(status["jobs"]["runners"] == 1);
+  CHECK(status["processes"].size() == 3);
+  CHECK(status["processes"][2]["role"] == "job-runner");
 }

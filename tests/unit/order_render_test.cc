@@ -24,10 +24,11 @@ repo::OrderDetail sample_order() {
              "2026-11-25T10:16:00.000000+00:00"};
   d.items = {{1, 5, "TS-M", "TS", "T-Shirt", R"({"size":"M"})", 2999, 3, 8997},
              {2, std::nullopt, std::nullopt, std::nullopt, std::nullopt, "{}", 100, 1, 100}};
-  d.events = {{1, std::nullopt, "created", 3, "2026-11-25T10:15:30.000000+00:00"},
-              {2, "created", "paid", 3, "2026-11-25T10:16:00.000000+00:00"},
-              {3, "paid", "shipped", 1, "2026-11-25T10:17:00.000000+00:00"},
-              {4, "shipped", "shipped", std::nullopt, "2026-11-25T10:18:00.000000+00:00"}};
+  d.events = {{1, std::nullopt, "created", 3, std::nullopt, "2026-11-25T10:15:30.000000+00:00"},
+              {2, "created", "paid", 3, std::nullopt, "2026-11-25T10:16:00.000000+00:00"},
+              {3, "paid", "shipped", 1, std::nullopt, "2026-11-25T10:17:00.000000+00:00"},
+              {4, "shipped", "shipped", std::nullopt, "payment_timeout",
+               "2026-11-25T10:18:00.000000+00:00"}};
   return d;
 }
 
@@ -64,6 +65,8 @@ TEST_CASE("an order renders in the checkout shape with its events", "[unit][orde
   CHECK(o["events"][0]["actor"] == "customer");
   CHECK(o["events"][2]["actor"] == "admin");  // staff ids are not shown to customers
   CHECK(o["events"][3]["actor"] == "system");
+  CHECK(o["events"][0]["reason"].isNull());
+  CHECK(o["events"][3]["reason"] == "payment_timeout");
   CHECK_FALSE(o["events"][0].isMember("actor_user_id"));
 }
 

@@ -130,6 +130,7 @@ TEST_CASE("a pool fits PostgreSQL when workers and replacements have connections
   common::Config config;
   config.reload_batch = 2;
   config.db_reserved_connections = 3;
+  config.job_runners = 0;
   std::string why;
   CHECK(server::fits_database(config, std::nullopt, 1000, why));  // limit unknown
   const server::DbLimits limits{20, 3};                           // 14 left for the pool
@@ -138,11 +139,23 @@ TEST_CASE("a pool fits PostgreSQL when workers and replacements have connections
   CHECK(why.find("13 workers need up to 15 connections") != std::string::npos);
 }
 
+TEST_CASE("job runners count in the pool's connection budget", "[unit][sizing]") {
+  common::Config config;
+  config.reload_batch = 2;
+  config.db_reserved_connections = 3;
+  config.job_runners = 2;
+  const server::DbLimits limits{20, 3};  // 14 left for the pool
+  std::string why;
+  CHECK(server::fits_database(config, limits, 10, why));
+  CHECK_FALSE(server::fits_database(config, limits, 11, why));
+  CHECK(why.find("JOB_RUNNERS=2") != std::string::npos);
+}
+
 TEST_CASE("the scoreboard has room for the largest pool and its replacements", "[unit][sizing]") {
   common::Config config;
   config.max_workers = 10;
   config.reload_batch = 2;
   const int capacity = server::scoreboard_capacity(config);
-  CHECK(capacity == 30);
+  CHECK(capacity == 30 + 32);  // and a runner plus its replacement for the most JOB_RUNNERS
   CHECK(server::max_workers_within(capacity) >= config.max_workers);
 }

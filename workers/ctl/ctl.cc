@@ -11,6 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/router.h"
 #include "workers/server/listen_socket.h"
 
 namespace ctl {
@@ -21,6 +22,8 @@ const char* const kUsageText =
     "  workers +N|-N|=N   add, remove, or set the number of workers (dynamic: the minimum)\n"
     "  reload             re-read the configuration and replace the workers a few at a time\n"
     "  stop               graceful stop (as SIGQUIT)\n"
+    "  jobs               the newest and the dead background jobs (from DATABASE_URL)\n"
+    "  jobs retry ID      re-queue a dead job (attempts reset)\n"
     "SOCKET: -s, else $CONTROL_SOCKET, else $STATE_DIR/run/ctl.sock (STATE_DIR default ./var)\n";
 
 std::optional<Options> parse_args(const std::vector<std::string>& args,
@@ -48,6 +51,21 @@ std::optional<Options> parse_args(const std::vector<std::string>& args,
     } else {
       words.push_back(a);  // "-1" after "workers" is an argument, not an option
     }
+  }
+  if (!words.empty() && words[0] == "jobs") {
+    JobsCommand jobs;
+    if (words.size() == 3 && words[1] == "retry") {
+      jobs.retry_id = common::parse_positive_id(words[2]);
+      if (!jobs.retry_id) {
+        error = "jobs retry: '" + words[2] + "' is not a job id";
+        return std::nullopt;
+      }
+    } else if (words.size() != 1) {
+      error = "usage: jobs | jobs retry ID";
+      return std::nullopt;
+    }
+    o.jobs = jobs;
+    return o;
   }
   const auto command = server::control::parse(words, error);
   if (!command) return std::nullopt;
@@ -153,11 +171,18 @@ std::string render_status_table(const Json::Value& s) {
   out += "spawns " + text(c["spawns"]) + "  exits " + text(c["worker_exits"]) + "  kills " +
          text(c["kills"]) + "  timeouts " + text(c["timeouts"]) + "  slow " +
          text(c["slow_requests"]) + "  crash loops " + text(c["crash_loops"]) + "  reloads " +
-         text(c["reloads"]) + "  recycles " + text(c["recycles"]) + "\n\n";
+         text(c["reloads"]) + "  recycles " + text(c["recycles"]) + "\n";
+
+  const Json::Value& jobs = s["jobs"];
+  if (jobs.isObject()) {
+    out += "jobs: runners " + text(jobs["runners"]) + "  queued " + text(jobs["queued"]) +
+           "  running " + text(jobs["running"]) + "  dead " + text(jobs["dead"]) + "\n";
+  }
+  out += "\n";
 
   const std::vector<std::pair<const char*, size_t>> columns = {
-      {"PID", 8}, {"SLOT", 5}, {"GEN", 4},  {"STATE", 9},  {"REQS", 8},
-      {"RSS", 8}, {"DB", 10},  {"LAST", 9}, {"CURRENT", 0}};
+      {"PID", 8},  {"ROLE", 11}, {"SLOT", 5}, {"GEN", 4},  {"STATE", 9},
+      {"REQS", 8}, {"RSS", 8},   {"DB", 10},  {"LAST", 9}, {"CURRENT", 0}};
   for (const auto& [name, width] : columns) out += width ? pad(name, width) : name;
   out += "\n";
   for (const Json::Value& p : s["processes"]) {
@@ -168,10 +193,10 @@ std::string render_status_table(const Json::Value& s) {
       if (!p["statement"].isNull()) current += ", sql " + text(p["statement"]);
       current += ")";
     }
-    out += pad(text(p["pid"]), 8) + pad(text(p["slot"]), 5) + pad(text(p["generation"]), 4) +
-           pad(text(p["state"]), 9) + pad(text(p["requests"]), 8) +
-           pad(human_bytes(p["rss_bytes"].asInt64()), 8) + pad(text(p["db"]), 10) +
-           pad(text(p["last_request_ms"]) + "ms", 9) + current + "\n";
+    out += pad(text(p["pid"]), 8) + pad(p.isMember("role") ? text(p["role"]) : "worker", 11) +
+           pad(text(p["slot"]), 5) + pad(text(p["generation"]), 4) + pad(text(p["state"]), 9) +
+           pad(text(p["requests"]), 8) + pad(human_bytes(p["rss_bytes"].asInt64()), 8) +
+           pad(text(p["db"]), 10) + pad(text(p["last_request_ms"]) + "ms", 9) + current + "\n";
   }
   return out;
 }

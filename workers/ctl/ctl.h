@@ -5,6 +5,7 @@
 //   ecommerce-ctl [-s SOCKET] workers +N | -N | =N
 //   ecommerce-ctl [-s SOCKET] reload
 //   ecommerce-ctl [-s SOCKET] stop
+//   ecommerce-ctl [--json] jobs [retry ID]
 //
 // The socket is -s, else $CONTROL_SOCKET, else $STATE_DIR/run/ctl.sock
 // (STATE_DIR defaulting to ./var, as for the server).
@@ -12,6 +13,7 @@
 
 #include <json/value.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,10 +23,18 @@
 
 namespace ctl {
 
+// `jobs` (the newest and the dead jobs) and `jobs retry ID` do not go to the
+// master (which keeps no database connection): ecommerce-ctl asks PostgreSQL
+// itself, at DATABASE_URL (workers/ctl/jobs.h).
+struct JobsCommand {
+  std::optional<int64_t> retry_id;  // set: re-queue this dead job
+};
+
 struct Options {
   std::string socket;
-  bool json = false;  // status: print the JSON instead of the table
+  bool json = false;  // status, jobs: print the JSON instead of the table
   server::control::Command command;
+  std::optional<JobsCommand> jobs;  // set: a jobs command (command is unused)
 };
 
 // Exit codes of the binary.

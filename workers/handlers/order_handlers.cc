@@ -22,7 +22,8 @@ common::Response act(const common::Request& req, common::RouteContext& ctx,
   if (action == services::OrderAction::kPay) {
     request.payment_reference = services::parse_payment_reference(common::json_body(req));
   }
-  return common::Response::ok(services::apply_action(ctx.db, request, ctx.cache));
+  return common::Response::ok(
+      services::apply_action(ctx.db, request, ctx.cache, services::order_job_settings(ctx.config)));
 }
 
 }  // namespace
@@ -34,7 +35,8 @@ common::Response checkout(const common::Request& req, common::RouteContext& ctx)
   if (auto value = services::parse_idempotency_key(req.header("idempotency-key"))) {
     key = services::IdempotencyKey{std::move(*value), services::checkout_request_hash(body)};
   }
-  const auto answer = services::checkout(ctx.db, ctx.principal->user_id, request, key, ctx.cache);
+  const auto answer = services::checkout(ctx.db, ctx.principal->user_id, request, key, ctx.cache,
+                                         services::order_job_settings(ctx.config));
   // 201 both times: a replay answers what the first request was answered.
   common::Response response = common::Response::ok(answer.order, 201);
   if (answer.replayed) response.with_header("Idempotent-Replayed", "true");

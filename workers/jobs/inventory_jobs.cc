@@ -34,8 +34,4 @@ Json::Value run_stock_reconcile(JobContext& ctx, const Json::Value& /*payload*/)
   return services::to_json(result);
 }
 
-std::vector<std::pair<const char*, Handler>> inventory_handlers() {
-  return {{kInventorySync, run_inventory_sync}, {kStockReconcile, run_stock_reconcile}};
-}
-
 }  // namespace jobs

@@ -19,17 +19,11 @@
 
 #include <json/value.h>
 
-#include <utility>
-#include <vector>
-
 #include "workers/jobs/job_handler.h"
 
 namespace jobs {
 
 Json::Value run_inventory_sync(JobContext& ctx, const Json::Value& payload);
 Json::Value run_stock_reconcile(JobContext& ctx, const Json::Value& payload);
-
-// {kind, handler} of each kind above, to add to the runner's table.
-std::vector<std::pair<const char*, Handler>> inventory_handlers();
 
 }  // namespace jobs

@@ -8,6 +8,7 @@
 //   order.expire         orders     {order_id}                    order.expire:{order_id}
 //   inventory.sync       inventory  {items: [{sku, on_hand}], source}   (none)
 //   stock.reconcile      inventory  {period}                      stock.reconcile:{period}
+//   maintenance.cleanup  orders     {period}                      maintenance.cleanup:{period}
 //
 // {period} of a periodic job is floor(epoch seconds / interval): every process
 // on every host computes the same key for the same period, so the period is
@@ -25,5 +26,8 @@ inline constexpr const char* kOrderShipped = "order.shipped";
 inline constexpr const char* kOrderExpire = "order.expire";
 inline constexpr const char* kInventorySync = "inventory.sync";
 inline constexpr const char* kStockReconcile = "stock.reconcile";
+// Hourly: expired idempotency keys, dead refresh tokens, old login and
+// registration attempts (workers/jobs/cleanup_job.h).
+inline constexpr const char* kMaintenanceCleanup = "maintenance.cleanup";
 
 }  // namespace jobs

@@ -11,6 +11,17 @@ namespace mail {
 
 namespace {
 
+// "<address>", as SMTP's MAIL FROM and RCPT TO take it. (Built by appending:
+// g++ 12 warns falsely about "<" + std::string(...) here.)
+std::string angle_addr(std::string_view address) {
+  std::string out;
+  out.reserve(address.size() + 2);
+  out += '<';
+  out += address;
+  out += '>';
+  return out;
+}
+
 // RAII for libcurl's handles.
 using EasyHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
 using UrlHandle = std::unique_ptr<CURLU, decltype(&curl_url_cleanup)>;
@@ -123,9 +134,8 @@ SendResult send_mail(const SmtpSettings& settings, std::string_view envelope_fro
 
   EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return transient("libcurl could not make a handle");
-  const std::string from = "<" + std::string(envelope_from) + ">";
-  SList recipients(curl_slist_append(nullptr, ("<" + std::string(recipient) + ">").c_str()),
-                   &curl_slist_free_all);
+  const std::string from = angle_addr(envelope_from);
+  SList recipients(curl_slist_append(nullptr, angle_addr(recipient).c_str()), &curl_slist_free_all);
   if (!recipients) return transient("out of memory for the recipient list");
   Upload upload{message};
   char error[CURL_ERROR_SIZE] = {};

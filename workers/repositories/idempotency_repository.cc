@@ -13,6 +13,16 @@ const pg::Statement kPurgeExpired{"idempotency.purge_expired", pg::Role::kServic
 DELETE FROM idempotency_keys WHERE user_id = $1 AND expires_at <= now()
 )SQL"};
 
+// Served by idempotency_keys_expires_at_idx.
+const pg::Statement kDeleteExpired{"idempotency.delete_expired", pg::Role::kService,
+                                   pg::Effect::kWrite, R"SQL(
+DELETE FROM idempotency_keys
+WHERE (user_id, key) IN (SELECT user_id, key FROM idempotency_keys
+                         WHERE expires_at <= now()
+                         LIMIT $1
+                         FOR UPDATE SKIP LOCKED)
+)SQL"};
+
 // ON CONFLICT waits for a transaction that inserted the same key and has not
 // ended; the DO UPDATE branch takes over a row only once it has expired.
 const pg::Statement kClaimKey{"idempotency.claim", pg::Role::kService, pg::Effect::kWrite, R"SQL(
@@ -44,6 +54,10 @@ WHERE user_id = $1 AND key = $2
 
 void purge_expired_keys(pg::Connection& db, int64_t user_id) {
   static_cast<void>(db.exec(kPurgeExpired, {pg::num(user_id)}));
+}
+
+int delete_expired_keys(pg::Connection& db, int limit) {
+  return db.exec(kDeleteExpired, {pg::num(limit)}).affected();
 }
 
 bool claim_key(pg::Connection& db, int64_t user_id, const std::string& key,

@@ -29,6 +29,10 @@ struct StoredKey {
 // last 24 hours).
 void purge_expired_keys(common::pg::Connection& db, int64_t user_id);
 
+// Deletes up to `limit` expired keys of any user (those of users who never
+// check out again), skipping rows other transactions hold; returns how many.
+int delete_expired_keys(common::pg::Connection& db, int limit);
+
 // Step 1 above. True when this transaction now owns (user_id, key).
 [[nodiscard]] bool claim_key(common::pg::Connection& db, int64_t user_id, const std::string& key,
                              const std::string& request_hash);

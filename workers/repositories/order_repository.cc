@@ -27,7 +27,7 @@ ORDER BY oi.id
 )SQL"};
 
 const pg::Statement kOrderEvents{"order.events", pg::Role::kService, pg::Effect::kRead, R"SQL(
-SELECT id, from_status, to_status, actor_user_id, created_at
+SELECT id, from_status, to_status, actor_user_id, reason, created_at
 FROM order_events
 WHERE order_id = $1
 ORDER BY id
@@ -61,8 +61,8 @@ ORDER BY l.n
 
 const pg::Statement kInsertEvent{"order.insert_event", pg::Role::kService, pg::Effect::kWrite,
                                  R"SQL(
-INSERT INTO order_events (order_id, from_status, to_status, actor_user_id)
-VALUES ($1, $2, $3, $4)
+INSERT INTO order_events (order_id, from_status, to_status, actor_user_id, reason)
+VALUES ($1, $2, $3, $4, $5)
 )SQL"};
 
 const pg::Statement kTransition{"order.transition", pg::Role::kService, pg::Effect::kWrite, R"SQL(
@@ -113,8 +113,8 @@ std::optional<OrderDetail> find_order(pg::Connection& db, int64_t order_id,
   detail.events.reserve(static_cast<size_t>(events.rows()));
   for (int i = 0; i < events.rows(); ++i) {
     detail.events.push_back({events.int64(i, 0), opt_text(events, i, 1), events.str(i, 2),
-                             events.opt_int64(i, 3),
-                             common::pg_timestamp_to_rfc3339(events.text(i, 4))});
+                             events.opt_int64(i, 3), opt_text(events, i, 4),
+                             common::pg_timestamp_to_rfc3339(events.text(i, 5))});
   }
   return detail;
 }
@@ -154,9 +154,9 @@ void insert_order_items(pg::Connection& db, int64_t order_id,
 
 void insert_order_event(pg::Connection& db, int64_t order_id,
                         std::optional<std::string> from_status, const std::string& to_status,
-                        std::optional<int64_t> actor_user_id) {
+                        std::optional<int64_t> actor_user_id, std::optional<std::string> reason) {
   static_cast<void>(db.exec(kInsertEvent, {pg::num(order_id), std::move(from_status), to_status,
-                                           pg::opt_num(actor_user_id)}));
+                                           pg::opt_num(actor_user_id), std::move(reason)}));
 }
 
 bool transition_order(pg::Connection& db, int64_t order_id, std::optional<int64_t> owner_id,

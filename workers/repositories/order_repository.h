@@ -42,8 +42,9 @@ struct OrderEventRow {
   int64_t id;
   std::optional<std::string> from_status;  // nullopt for the creation
   std::string to_status;
-  std::optional<int64_t> actor_user_id;
-  std::string created_at;  // RFC 3339
+  std::optional<int64_t> actor_user_id;  // nullopt: the system (or a deleted account)
+  std::optional<std::string> reason;     // set by the system, e.g. "payment_timeout"
+  std::string created_at;                // RFC 3339
 };
 
 struct OrderDetail {
@@ -92,10 +93,12 @@ int64_t insert_order(common::pg::Connection& db, const NewOrder& order);
 void insert_order_items(common::pg::Connection& db, int64_t order_id,
                         const std::vector<NewOrderItem>& items);
 
-// Appends a row to the order's history.
+// Appends a row to the order's history. `reason` says why the system moved
+// the order (nullopt for a person's action).
 void insert_order_event(common::pg::Connection& db, int64_t order_id,
                         std::optional<std::string> from_status, const std::string& to_status,
-                        std::optional<int64_t> actor_user_id);
+                        std::optional<int64_t> actor_user_id,
+                        std::optional<std::string> reason = std::nullopt);
 
 // The guarded transition: one UPDATE of the order's status to `to_status`
 // WHERE id = order_id (AND user_id = owner_id when given) AND status =

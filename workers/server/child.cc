@@ -1,8 +1,11 @@
 #include "workers/server/child.h"
 
+#include "workers/server/job_runner.h"
+
 namespace server {
 
 const Role kWorkerRole{0, "worker", run_worker};
+const Role kJobRunnerRole{1, "job-runner", run_job_runner};
 
 const char* leave_reason_name(LeaveReason reason) {
   switch (reason) {

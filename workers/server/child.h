@@ -29,6 +29,8 @@ struct Role {
 
 // The FastCGI workers (worker.h): role id 0.
 extern const Role kWorkerRole;
+// The job runners (job_runner.h): role id 1, "job-runner".
+extern const Role kJobRunnerRole;
 
 // Why the master asked a child to go (or wants it replaced).
 enum class LeaveReason {

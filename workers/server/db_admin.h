@@ -35,9 +35,10 @@ struct DbLimits {
                                   std::string& error);
 
 // The most connections a pool of `workers` workers can hold at once: the
-// workers plus the replacements started ahead of reload/recycling.
+// workers, the job runners (JOB_RUNNERS, one connection each), plus the
+// replacements started ahead of reload/recycling.
 inline int connections_needed(const common::Config& config, int workers) {
-  return workers + config.reload_batch;
+  return workers + config.job_runners + config.reload_batch;
 }
 
 }  // namespace server

@@ -110,6 +110,7 @@ int Master::run() {
     } else {
       supervisor_.tick();
       pool_.tick();
+      supervisor_.keep(kJobRunnerRole, config_.job_runners, "JOB_RUNNERS");
       if (!pool_ready_) check_pool_ready();
     }
   }

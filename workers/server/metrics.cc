@@ -108,6 +108,9 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   HistogramSum db;
   std::array<uint64_t, sb::kCacheResults> cache{};
   uint64_t untracked = 0;
+  std::array<std::array<uint64_t, sb::kJobResults>, sb::kJobQueues> jobs{};
+  std::array<HistogramSum, sb::kJobQueues> job_durations;
+  bool any_job = false;
   for (int i = 0; i < board.capacity(); ++i) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
     for (const sb::RequestSeries& e : m.requests) {
@@ -124,6 +127,13 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
     db.add(m.db_query);
     for (size_t r = 0; r < cache.size(); ++r) cache[r] += m.cache[r].load(kRelaxed);
     untracked += m.untracked_requests.load(kRelaxed);
+    for (size_t q = 0; q < sb::kJobQueues; ++q) {
+      for (size_t r = 0; r < sb::kJobResults; ++r) {
+        jobs[q][r] += m.jobs[q][r].load(kRelaxed);
+        any_job = any_job || jobs[q][r] > 0;
+      }
+      job_durations[q].add(m.job_duration[q]);
+    }
   }
 
   std::string out;
@@ -153,7 +163,33 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
            std::string("result=\"") + sb::cache_result_name(result) + "\"",
            std::to_string(cache[r]));
   }
-  family(out, "jobs_total", "counter", "Background jobs by queue and result (no job queue yet).");
+  // The job series exist once a job-runner process is configured or has run
+  // a job, so a host with JOB_RUNNERS=0 exposes none.
+  const bool jobs_shown = any_job || view.jobs.runners > 0;
+  family(out, "jobs_total", "counter",
+         "Runs of background jobs by queue and how they ended: done, retry (queued again), dead.");
+  for (size_t q = 0; jobs_shown && q < sb::kJobQueues; ++q) {
+    for (size_t r = 0; r < sb::kJobResults; ++r) {
+      sample(out, "jobs_total",
+             std::string("queue=\"") + sb::job_queue_name(q) + "\",result=\"" +
+                 sb::job_result_name(static_cast<sb::JobResult>(r)) + "\"",
+             std::to_string(jobs[q][r]));
+    }
+  }
+  family(out, "jobs_queued", "gauge",
+         "Jobs waiting in the queue (due or not), as a job runner last counted them.");
+  for (size_t q = 0; jobs_shown && q < sb::kJobQueues; ++q) {
+    sample(out, "jobs_queued", std::string("queue=\"") + sb::job_queue_name(q) + "\"",
+           std::to_string(view.jobs.queued[q]));
+  }
+  family(out, "job_duration_seconds", "histogram", "Time a job's handler ran, by queue.");
+  for (size_t q = 0; jobs_shown && q < sb::kJobQueues; ++q) {
+    histogram(out, "job_duration_seconds", std::string("queue=\"") + sb::job_queue_name(q) + "\"",
+              job_durations[q]);
+  }
+  family(out, "stock_drift_variants", "gauge",
+         "Variants the last stock reconciliation found out of balance.");
+  sample(out, "stock_drift_variants", "", std::to_string(view.jobs.stock_drift_variants));
 
   family(out, "worker_pool_workers", "gauge", "Worker processes by state.");
   for (const char* state : {"starting", "idle", "busy", "draining"}) {

@@ -38,6 +38,10 @@ PoolView make_pool_view(const PoolViewSources& src) {
   v.recycles = h.recycles.load(kRelaxed);
   v.worker_exits = h.worker_exits.load(kRelaxed);
   v.upgrading = src.upgrading;
+  for (size_t q = 0; q < sb::kJobQueues; ++q) v.jobs.queued[q] = h.jobs_queued[q].load(kRelaxed);
+  v.jobs.running = h.jobs_running.load(kRelaxed);
+  v.jobs.dead = h.jobs_dead.load(kRelaxed);
+  v.jobs.stock_drift_variants = h.stock_drift_variants.load(kRelaxed);
   v.now_ns = sb::monotonic_ns();
   uint64_t in_flight = 0;
   for (const auto& [pid, c] : src.supervisor.children()) {
@@ -52,7 +56,11 @@ PoolView make_pool_view(const PoolViewSources& src) {
     } else {
       row.state = sb::state_name(row.slot.state);
     }
-    in_flight += row.slot.request_start_ns > 0;
+    if (c.role == &kWorkerRole) {
+      in_flight += row.slot.request_start_ns > 0;
+    } else if (c.role == &kJobRunnerRole) {
+      ++v.jobs.runners;
+    }
     v.workers.push_back(std::move(row));
   }
   std::sort(v.workers.begin(), v.workers.end(),

@@ -35,6 +35,7 @@ void RequestWatch::tick() {
   const int64_t slow_ms = config_.request_slow_ms;
   const int64_t timeout_ms = static_cast<int64_t>(config_.request_timeout_s) * 1000;
   for (auto& [pid, c] : supervisor_.children()) {
+    if (c.role != &kWorkerRole) continue;  // a job may run as long as its lease allows
     const int64_t start = board.slot(c.slot).request_start_ns.load(std::memory_order_relaxed);
     if (start == 0) continue;
     const int64_t elapsed = ms_between(start, now_ns);

@@ -1,5 +1,5 @@
-// Watching the requests the children run, from their scoreboard slots, once
-// per tick:
+// Watching the requests the workers run, from their scoreboard slots, once
+// per tick (job runners are not watched: a job is bounded by its lease):
 //   - past REQUEST_SLOW_MS: logged once per request ("slow request");
 //   - past REQUEST_TIMEOUT_S: logged ("request timed out; ..."), its query
 //     cancelled (pg_cancel_backend from a short-lived child, so the master's

@@ -7,6 +7,7 @@
 #include "workers/handlers/cart_handlers.h"
 #include "workers/handlers/catalog_handlers.h"
 #include "workers/handlers/health_handler.h"
+#include "workers/handlers/job_handlers.h"
 #include "workers/handlers/order_handlers.h"
 
 namespace server {
@@ -52,6 +53,10 @@ common::Router make_router() {
       {"POST", "/api/v1/orders/{id}/cancel", Access::kUser, handlers::cancel_order},
       {"POST", "/api/v1/admin/orders/{id}/ship", Access::kAdmin, handlers::ship_order},
       {"POST", "/api/v1/admin/orders/{id}/refund", Access::kAdmin, handlers::refund_order},
+      // the job queue
+      {"GET", "/api/v1/admin/jobs", Access::kAdmin, handlers::admin_list_jobs},
+      {"GET", "/api/v1/admin/jobs/{id}", Access::kAdmin, handlers::admin_get_job},
+      {"POST", "/api/v1/admin/jobs/{id}/retry", Access::kAdmin, handlers::admin_retry_job},
   });
 }
 

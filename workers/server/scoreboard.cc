@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "common/http.h"
+#include "workers/jobs/job_kinds.h"
 
 namespace server::scoreboard {
 
@@ -327,6 +328,51 @@ void SlotWriter::end_statement(int64_t duration_us) {
 
 void SlotWriter::count_cache(CacheResult result) {
   bump(s_.metrics.cache[static_cast<size_t>(result)]);
+}
+
+void SlotWriter::begin_job(std::string_view kind, int64_t job_id) {
+  begin_request("JOB", std::string(kind) + " #" + std::to_string(job_id));
+}
+
+void SlotWriter::end_job(int queue, JobResult result, int64_t duration_us) {
+  if (queue >= 0 && static_cast<size_t>(queue) < kJobQueues) {
+    SlotMetrics& m = s_.metrics;
+    bump(m.jobs[static_cast<size_t>(queue)][static_cast<size_t>(result)]);
+    observe(m.job_duration[static_cast<size_t>(queue)], duration_us);
+  }
+  s_.last_duration_us.store(duration_us, kRelaxed);
+  bump(s_.requests);
+  s_.request_start_ns.store(0, kRelaxed);
+  s_.statement_start_ns.store(0, kRelaxed);
+  set_state(WorkerState::kIdle);
+}
+
+namespace {
+constexpr std::array<const char*, kJobQueues> kJobQueueNames = {
+    jobs::kQueueEmail, jobs::kQueueOrders, jobs::kQueueInventory};
+}  // namespace
+
+const char* job_queue_name(size_t index) {
+  return index < kJobQueueNames.size() ? kJobQueueNames[index] : nullptr;
+}
+
+int job_queue_index(std::string_view queue) {
+  for (size_t i = 0; i < kJobQueueNames.size(); ++i) {
+    if (queue == kJobQueueNames[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+const char* job_result_name(JobResult result) {
+  switch (result) {
+    case JobResult::kDone:
+      return "done";
+    case JobResult::kRetry:
+      return "retry";
+    case JobResult::kDead:
+      return "dead";
+  }
+  return "done";
 }
 
 const char* cache_result_name(CacheResult result) {

@@ -1,7 +1,9 @@
 // The pool's scoreboard: ONE shared-memory region (MAP_SHARED | MAP_ANONYMOUS)
 // made by the master before it forks anything, inherited by every worker.
 //
-//   Header  pool-wide facts and counters, written by the master only.
+//   Header  pool-wide facts and counters, written by the master, except the
+//           cache's shared state (every worker) and the job queue's gauges
+//           (the job runners).
 //   Slot[i] one per supervised child (a worker, or any other role the master
 //           runs, workers/server/child.h). The master prepares a slot before
 //           fork() (pid, role, generation, started_at, state=starting) and frees
@@ -96,12 +98,26 @@ enum class CacheResult : uint8_t { kHit = 0, kMiss, kError };
 inline constexpr size_t kCacheResults = 3;
 const char* cache_result_name(CacheResult result);  // "hit", "miss", "error"
 
+// The job queues (workers/jobs/job_kinds.h) and how a run of a job ended, as
+// /metrics counts them (jobs_total{queue,result}, job_duration_seconds{queue}).
+inline constexpr size_t kJobQueues = 3;
+// "email", "orders", "inventory" for 0..2; nullptr past the end.
+const char* job_queue_name(size_t index);
+// The index of a queue's name, or -1 for a name the table does not allow.
+int job_queue_index(std::string_view queue);
+enum class JobResult : uint8_t { kDone = 0, kRetry, kDead };
+inline constexpr size_t kJobResults = 3;
+const char* job_result_name(JobResult result);  // "done", "retry", "dead"
+
 struct SlotMetrics {
   std::array<RequestSeries, kCounterEntries> requests;
   std::array<RouteSeries, kRouteEntries> routes;
   Histogram db_query;
   std::array<Counter, kCacheResults> cache;  // indexed by CacheResult
   Counter untracked_requests;                // a series table was full (never expected)
+  // Job runners: runs by queue and result, and their durations by queue.
+  std::array<std::array<Counter, kJobResults>, kJobQueues> jobs;
+  std::array<Histogram, kJobQueues> job_duration;
 };
 
 struct Slot {
@@ -152,6 +168,17 @@ struct Header {
   // of Redis failures (common/cache.h), so that an invalidation one worker
   // lost is repaired before any other worker serves from the cache again.
   common::cache::SharedState cache;
+  // The queue as the job runners last counted it in PostgreSQL (every host's
+  // jobs), at most once a second: a snapshot any runner may overwrite whole
+  // (last writer wins), since the master keeps no database connection.
+  // jobs_counted_at_ms is 0 until a runner has counted.
+  std::array<std::atomic<int64_t>, kJobQueues> jobs_queued;
+  std::atomic<int64_t> jobs_running;
+  std::atomic<int64_t> jobs_dead;
+  std::atomic<int64_t> jobs_counted_at_ms;
+  // Variants the last stock reconciliation found out of balance (the gauge
+  // stock_drift_variants), set by the runner that ran it.
+  std::atomic<int64_t> stock_drift_variants;
 };
 
 // A consistent copy of a slot's occupant fields.
@@ -237,6 +264,12 @@ class SlotWriter {
   void end_statement(int64_t duration_us);
 
   void count_cache(CacheResult result);
+
+  // A job runner: marks the slot busy with a job (shown in /status as method
+  // "JOB" and "<kind> #<id>"), then counts the run by queue (a queue index,
+  // job_queue_index) and result, and marks it idle. Never counted as a request.
+  void begin_job(std::string_view kind, int64_t job_id);
+  void end_job(int queue, JobResult result, int64_t duration_us);
 
  private:
   void write_text(char* field, size_t size, std::string_view value);

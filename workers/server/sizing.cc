@@ -56,7 +56,8 @@ bool fits_database(const common::Config& config, const std::optional<DbLimits>& 
   const int available = limits->available_for(config);
   if (needed <= available) return true;
   why = std::to_string(workers) + " workers need up to " + std::to_string(needed) +
-        " connections (RELOAD_BATCH=" + std::to_string(config.reload_batch) +
+        " connections (JOB_RUNNERS=" + std::to_string(config.job_runners) +
+        " and RELOAD_BATCH=" + std::to_string(config.reload_batch) +
         " included), but PostgreSQL allows the pool " + std::to_string(available) +
         " (max_connections " + std::to_string(limits->max_connections) + " - reserved " +
         std::to_string(limits->reserved) + " - DB_RESERVED_CONNECTIONS " +
@@ -67,12 +68,15 @@ bool fits_database(const common::Config& config, const std::optional<DbLimits>& 
 namespace {
 // Slots kept beyond twice MAX_WORKERS and RELOAD_BATCH.
 constexpr int kSpareSlots = 8;
+// Slots for job runners: twice the most JOB_RUNNERS allows (a runner and its
+// replacement), whatever JOB_RUNNERS is, so that a reload may raise it.
+constexpr int kJobRunnerSlots = 2 * 16;
 }  // namespace
 
 int scoreboard_capacity(const common::Config& config) {
-  return 2 * config.max_workers + config.reload_batch + kSpareSlots;
+  return 2 * config.max_workers + config.reload_batch + kSpareSlots + kJobRunnerSlots;
 }
 
-int max_workers_within(int capacity) { return (capacity - kSpareSlots) / 2; }
+int max_workers_within(int capacity) { return (capacity - kSpareSlots - kJobRunnerSlots) / 2; }
 
 }  // namespace server

@@ -60,7 +60,7 @@ int pool_target(const common::Config& config, int runtime_target);
 // the target in static mode. What fits_database() is asked about.
 int largest_pool(const common::Config& config, int target);
 
-// Whether `workers` workers (plus RELOAD_BATCH replacements) fit in what
+// Whether `workers` workers (plus JOB_RUNNERS and RELOAD_BATCH replacements) fit in what
 // PostgreSQL allows the pool; otherwise false with the reason in `why`. True
 // when the limit is unknown.
 [[nodiscard]] bool fits_database(const common::Config& config,
@@ -68,7 +68,7 @@ int largest_pool(const common::Config& config, int target);
                                  std::string& why);
 
 // Scoreboard slots for a configuration: the largest pool, the replacements
-// started ahead, and children killed but not yet reaped.
+// started ahead, children killed but not yet reaped, and the job runners.
 int scoreboard_capacity(const common::Config& config);
 // The largest MAX_WORKERS a scoreboard of `capacity` slots serves (a reload
 // asking for more needs a restart).

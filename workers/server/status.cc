@@ -4,11 +4,26 @@
 #include <cstdio>
 #include <ctime>
 
+#include "workers/server/child.h"
+
 namespace server {
 
 int PoolView::count(std::string_view state) const {
-  return static_cast<int>(std::count_if(workers.begin(), workers.end(),
-                                        [&](const WorkerRow& w) { return w.state == state; }));
+  return static_cast<int>(std::count_if(workers.begin(), workers.end(), [&](const WorkerRow& w) {
+    return w.role == kWorkerRole.name && w.state == state;
+  }));
+}
+
+int PoolView::worker_count() const {
+  return static_cast<int>(std::count_if(workers.begin(), workers.end(), [](const WorkerRow& w) {
+    return w.role == kWorkerRole.name;
+  }));
+}
+
+int64_t JobsView::queued_total() const {
+  int64_t total = 0;
+  for (const int64_t n : queued) total += n;
+  return total;
 }
 
 std::string rfc3339_ms(int64_t wall_ms) {
@@ -53,7 +68,7 @@ Json::Value status_data(const PoolView& v, bool full) {
   Json::Value d(Json::objectValue);
   d["master_pid"] = v.master_pid;
   d["mode"] = v.mode;
-  d["workers"] = static_cast<int>(v.workers.size());
+  d["workers"] = v.worker_count();
   d["idle"] = v.count("idle");
   d["busy"] = v.count("busy");
   d["starting"] = v.count("starting");
@@ -82,6 +97,12 @@ Json::Value status_data(const PoolView& v, bool full) {
   counters["recycles"] = static_cast<Json::UInt64>(v.recycles);
   d["counters"] = counters;
   d["upgrading"] = v.upgrading;
+  Json::Value jobs(Json::objectValue);
+  jobs["runners"] = v.jobs.runners;
+  jobs["queued"] = static_cast<Json::Int64>(v.jobs.queued_total());
+  jobs["running"] = static_cast<Json::Int64>(v.jobs.running);
+  jobs["dead"] = static_cast<Json::Int64>(v.jobs.dead);
+  d["jobs"] = jobs;
   if (full) {
     Json::Value processes(Json::arrayValue);
     for (const WorkerRow& w : v.workers) processes.append(process_json(w, v.now_ns));

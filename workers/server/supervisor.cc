@@ -66,8 +66,8 @@ pid_t Supervisor::spawn(const Role& role, const char* why, pid_t replaces) {
   const pid_t pid = ::fork();
   if (pid == 0) {
     setup_.close_in_child();
-    const WorkerSetup child{setup_.config, setup_.listen_fd, setup_.master_pid, board_.slot(slot),
-                            board_.header().cache};
+    const WorkerSetup child{setup_.config,     setup_.listen_fd,      setup_.master_pid,
+                            board_.slot(slot), board_.header().cache, board_.header()};
     ::_exit(role.entry(child));
   }
   if (pid < 0) {
@@ -175,6 +175,18 @@ void Supervisor::retire_some(const Role& role, int n) {
   for (int i = 0; i < n && i < static_cast<int>(candidates.size()); ++i) {
     retire(*candidates[i].second, LeaveReason::kRetired, SIGTERM,
            std::chrono::seconds(setup_.config.graceful_timeout_s));
+  }
+}
+
+void Supervisor::keep(const Role& role, int count, const char* why) {
+  int running = 0;
+  for (const auto& [pid, c] : children_) running += c.role == &role && counted(c);
+  if (running > count) {
+    retire_some(role, running - count);
+    return;
+  }
+  for (int i = running; i < count && !holding(); ++i) {
+    if (spawn(role, why) == 0) return;
   }
 }
 

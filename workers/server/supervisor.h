@@ -62,6 +62,9 @@ class Supervisor {
   // Retires `n` counted children of `role`: idle first (the longest idle
   // first), then starting ones, then busy ones, which finish their request.
   void retire_some(const Role& role, int n);
+  // Keeps `count` counted children of `role`: spawns the missing ones (not
+  // while the crash backoff holds), retires the extra ones (retire_some).
+  void keep(const Role& role, int count, const char* why);
   // Every child leaves: graceful (SIGTERM, GRACEFUL_TIMEOUT) or fast (SIGINT,
   // SIGKILL after 2 s). After this no crash holds spawning back.
   void stop_all(bool graceful);

@@ -12,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/pg.h"
+#include "workers/server/child_process.h"
 #include "workers/server/dispatch.h"
 #include "workers/server/fcgi_request.h"
 #include "workers/server/listen_wait.h"
@@ -24,46 +25,6 @@ namespace server {
 namespace {
 
 using scoreboard::SlotWriter;
-
-volatile sig_atomic_t g_stop = 0;
-volatile sig_atomic_t g_reopen_log = 0;
-
-// The pg hooks are plain functions; they reach the slot through this.
-SlotWriter* g_slot = nullptr;
-
-void on_stop_signal(int) { g_stop = 1; }
-void on_reopen_signal(int) { g_reopen_log = 1; }
-
-// The worker's own signals stay blocked except inside the wait between
-// requests, so a signal never interrupts accept, libfcgi or libpq mid-request:
-// libfcgi drops a just-accepted unix connection when its readability probe
-// (select) fails with EINTR. Returns the mask to wait with.
-sigset_t install_worker_signals() {
-  struct sigaction sa {};
-  sigemptyset(&sa.sa_mask);
-  sa.sa_flags = SA_RESTART;
-  sa.sa_handler = on_stop_signal;
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGQUIT, &sa, nullptr);
-  sa.sa_handler = on_reopen_signal;
-  sigaction(SIGUSR1, &sa, nullptr);
-  for (int sig : {SIGPIPE, SIGHUP, SIGUSR2, SIGTTIN, SIGTTOU}) signal(sig, SIG_IGN);
-  signal(SIGINT, SIG_DFL);  // fast stop: end at once, even mid-request
-  sigset_t blocked;
-  sigemptyset(&blocked);
-  for (int sig : {SIGTERM, SIGQUIT, SIGUSR1}) sigaddset(&blocked, sig);
-  sigprocmask(SIG_SETMASK, &blocked, nullptr);  // replaces the master's mask
-  sigset_t wait_mask;
-  sigemptyset(&wait_mask);
-  return wait_mask;
-}
-
-void on_db_connection(int backend_pid) {
-  g_slot->set_db(backend_pid > 0 ? scoreboard::DbState::kConnected : scoreboard::DbState::kDown,
-                 backend_pid);
-}
-void on_statement_begin(const char* name, const char* sql) { g_slot->begin_statement(name, sql); }
-void on_statement_end(std::chrono::microseconds elapsed) { g_slot->end_statement(elapsed.count()); }
 
 common::Router worker_router(const common::Config& config) {
   std::vector<common::Route> routes = make_router().routes();
@@ -125,14 +86,6 @@ class RecycleCheck {
   int64_t max_rss_ = 0;
   std::chrono::steady_clock::time_point last_sample_{};
 };
-
-common::cache::Options cache_options(const common::Config& config) {
-  common::cache::Options o;
-  o.url = config.redis_url;
-  o.timeout = std::chrono::milliseconds(config.redis_timeout_ms);
-  o.ttl = std::chrono::seconds(config.cache_ttl_s);
-  return o;
-}
 
 scoreboard::CacheResult cache_result(common::cache::Outcome outcome) {
   switch (outcome) {
@@ -200,14 +153,6 @@ std::chrono::milliseconds idle_wait() {
   return wait;
 }
 
-void reopen_log(const common::Config& config) {
-  if (config.log_file.empty()) return;
-  std::string error;
-  if (!common::log::redirect_to_file(config.log_file, error)) {
-    common::log::error("cannot reopen LOG_FILE", {{"reason", error}});
-  }
-}
-
 }  // namespace
 
 common::pg::ConnectionOptions worker_db_options(const common::Config& config) {
@@ -224,14 +169,13 @@ common::pg::ConnectionOptions worker_db_options(const common::Config& config) {
 
 int run_worker(const WorkerSetup& setup) {
   const common::Config& config = setup.config;
-  const sigset_t wait_mask = install_worker_signals();
+  const sigset_t wait_mask = install_child_signals();
   // Die with the master, so that no orphan keeps accepting on the socket.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != setup.master_pid) return 0;
 
   SlotWriter slot(setup.slot);
-  g_slot = &slot;
-  common::pg::set_hooks({on_db_connection, on_statement_begin, on_statement_end});
+  publish_db_work(slot);
 
   // Opened here, after fork(), and kept for the life of the process.
   common::pg::Connection db(worker_db_options(config));
@@ -243,7 +187,7 @@ int run_worker(const WorkerSetup& setup) {
   const common::Router router = worker_router(config);
   // Also after fork(): the connection to Redis is this process's own. It
   // connects on first use; REDIS_URL was validated with the configuration.
-  common::cache::Cache cache(cache_options(config), setup.cache_shared);
+  common::cache::Cache cache(child_cache_options(config), setup.cache_shared);
 
   if (FCGX_Init() != 0) {
     common::log::error("FCGX_Init failed");
@@ -265,10 +209,10 @@ int run_worker(const WorkerSetup& setup) {
   }
 
   const char* reason = "asked to stop";
-  while (!g_stop) {
-    if (g_reopen_log) {
-      g_reopen_log = 0;
-      reopen_log(config);
+  while (!g_child_signals.stop) {
+    if (g_child_signals.reopen_log) {
+      g_child_signals.reopen_log = 0;
+      reopen_child_log(config);
     }
     if (listen_wait.wait(idle_wait(), wait_mask) == ListenWait::Result::kTimeout) {
       // A timeout or a signal: look at the flags again.

@@ -28,6 +28,7 @@ struct WorkerSetup {
   pid_t master_pid;
   scoreboard::Slot& slot;                    // prepared by the master before fork()
   common::cache::SharedState& cache_shared;  // the scoreboard header's
+  scoreboard::Header& header;                // job runners publish the queue's gauges there
 };
 
 // A worker's database connection: DB_CONNECT_TIMEOUT, DB_STATEMENT_TIMEOUT_MS,

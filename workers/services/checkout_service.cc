@@ -172,7 +172,8 @@ std::string checkout_request_hash(const Json::Value& body) {
 }
 
 CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutRequest& request,
-                        const std::optional<IdempotencyKey>& key, common::cache::Cache* cache) {
+                        const std::optional<IdempotencyKey>& key, common::cache::Cache* cache,
+                        const OrderJobSettings& jobs) {
   CheckoutAnswer answer = busy_retry_transaction(db, [&](pg::Connection& tx) -> CheckoutAnswer {
     if (key) {
       repo::purge_expired_keys(tx, user_id);
@@ -182,6 +183,7 @@ CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutReque
     }
     check_addresses(tx, user_id, request);
     Json::Value order = place_order(tx, user_id, request);
+    enqueue_order_placed(tx, order["order_id"].asInt64(), jobs);
     if (key) {
       repo::complete_key(tx, user_id, key->key, common::json::write(order),
                          order["order_id"].asInt64());

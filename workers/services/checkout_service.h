@@ -13,6 +13,7 @@
 
 #include "common/cache.h"
 #include "common/pg.h"
+#include "workers/services/order_outbox.h"
 
 namespace services {
 
@@ -64,13 +65,16 @@ struct CheckoutAnswer {
 //      {"<variant_id>": available, ...} for all of them;
 //   5. create the order and its items at the current prices, move the units
 //      from available to reserved (ledger kind "reserve"), append the
-//      "created" event, empty the cart, store the answer under the key.
+//      "created" event, empty the cart, store the answer under the key;
+//   6. enqueue the order's confirmation mail and its expiry (order_outbox.h;
+//      nothing with `jobs.enabled` false).
 // Any exception rolls everything back, the key's claim included. After the
 // commit, the catalogue answers of the ordered products are invalidated
 // (catalog_cache.h; `cache` may be nullptr).
 [[nodiscard]] CheckoutAnswer checkout(common::pg::Connection& db, int64_t user_id,
                                       const CheckoutRequest& request,
                                       const std::optional<IdempotencyKey>& key,
-                                      common::cache::Cache* cache);
+                                      common::cache::Cache* cache,
+                                      const OrderJobSettings& jobs = OrderJobSettings{});
 
 }  // namespace services

@@ -34,9 +34,6 @@
 
 namespace services {
 
-// Attempts of an inventory.sync job: the default of JOB_MAX_ATTEMPTS.
-inline constexpr int kInventorySyncMaxAttempts = 8;
-
 // The ledger reason of a sync's changes: "sync:{source}".
 std::string sync_reason(const std::string& source);
 

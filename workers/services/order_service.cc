@@ -22,12 +22,13 @@ const char* actor_of(const repo::OrderEventRow& event, int64_t owner_id) {
 
 // The stock movement of a transition: every line's units, rows locked in
 // variant id order, one ledger row per variant.
-void move_order_stock(common::pg::Connection& tx, const ActionRequest& request,
+void move_order_stock(common::pg::Connection& tx, int64_t order_id,
+                      std::optional<int64_t> actor_user_id, const std::string& note,
                       StockEffect effect) {
   std::vector<repo::StockMovement> movements;
   std::vector<int64_t> variant_ids;
   std::string ledger_kind;
-  for (const repo::OrderUnits& units : repo::order_units(tx, request.order_id)) {
+  for (const repo::OrderUnits& units : repo::order_units(tx, order_id)) {
     const auto deltas = effect_deltas(effect, units.quantity);
     if (!deltas) return;
     ledger_kind = deltas->ledger_kind;
@@ -36,8 +37,7 @@ void move_order_stock(common::pg::Connection& tx, const ActionRequest& request,
   }
   if (movements.empty()) return;
   static_cast<void>(repo::lock_inventory(tx, variant_ids));
-  repo::apply_stock_movements(tx, ledger_kind, movements, request.order_id, request.actor_user_id,
-                              "order " + std::string(action_name(request.action)));
+  repo::apply_stock_movements(tx, ledger_kind, movements, order_id, actor_user_id, note);
 }
 
 }  // namespace
@@ -83,6 +83,7 @@ Json::Value order_json(const repo::OrderDetail& detail) {
     event["from_status"] = common::json::or_null(e.from_status);
     event["to_status"] = e.to_status;
     event["actor"] = actor_of(e, o.user_id);
+    event["reason"] = common::json::or_null(e.reason);
     event["created_at"] = e.created_at;
     events.append(std::move(event));
   }
@@ -124,7 +125,7 @@ Json::Value get_order(common::pg::Connection& db, int64_t user_id, int64_t order
 }
 
 Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request,
-                         common::cache::Cache* cache) {
+                         common::cache::Cache* cache, const OrderJobSettings& jobs) {
   const Transition& t = transition_of(request.action);
   const std::optional<int64_t> owner =
       t.actor == ActionActor::kOwner ? std::optional<int64_t>(request.actor_user_id) : std::nullopt;
@@ -141,12 +142,36 @@ Json::Value apply_action(common::pg::Connection& db, const ActionRequest& reques
           "cannot " + std::string(action_name(request.action)) + " an order that is " + *status,
           details);
     }
-    if (t.effect != StockEffect::kNone) move_order_stock(tx, request, t.effect);
+    if (t.effect != StockEffect::kNone) {
+      move_order_stock(tx, request.order_id, request.actor_user_id,
+                       "order " + std::string(action_name(request.action)), t.effect);
+    }
     repo::insert_order_event(tx, request.order_id, from, to, request.actor_user_id);
+    if (request.action == OrderAction::kShip) enqueue_order_shipped(tx, request.order_id, jobs);
     return written_order_json(tx, request.order_id);
   });
   if (t.effect != StockEffect::kNone) catalog_cache::order_changed(db, cache, written);
   return written;
+}
+
+ExpiryOutcome expire_unpaid_order(common::pg::Connection& db, int64_t order_id,
+                                  common::cache::Cache* cache) {
+  const Transition& t = transition_of(OrderAction::kCancel);
+  const std::string from(t.from), to(t.to);
+  std::optional<Json::Value> written;
+  const ExpiryOutcome outcome = busy_retry_transaction(db, [&](common::pg::Connection& tx) {
+    written.reset();
+    if (!repo::transition_order(tx, order_id, std::nullopt, {from}, to, std::nullopt)) {
+      return repo::order_status(tx, order_id, std::nullopt) ? ExpiryOutcome::kSettled
+                                                            : ExpiryOutcome::kNoSuchOrder;
+    }
+    move_order_stock(tx, order_id, std::nullopt, "order payment timeout", t.effect);
+    repo::insert_order_event(tx, order_id, from, to, std::nullopt, kPaymentTimeoutReason);
+    written = written_order_json(tx, order_id);
+    return ExpiryOutcome::kExpired;
+  });
+  if (written) catalog_cache::order_changed(db, cache, *written);
+  return outcome;
 }
 
 }  // namespace services

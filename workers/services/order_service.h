@@ -13,6 +13,7 @@
 #include "common/cache.h"
 #include "common/pg.h"
 #include "workers/repositories/order_repository.h"
+#include "workers/services/order_outbox.h"
 #include "workers/services/order_state.h"
 
 namespace services {
@@ -31,7 +32,7 @@ std::string parse_payment_reference(const Json::Value& body);
 // attributes, unit_price_cents, quantity, subtotal_cents}], created_at,
 // updated_at, shipping_address_id, billing_address_id, payment_reference,
 // events: [{from_status, to_status, actor ("customer"|"admin"|"system"),
-// created_at}]}.
+// reason (null, or why the system moved it), created_at}]}.
 Json::Value order_json(const repo::OrderDetail& order);
 
 // order_json of an order this transaction just wrote (so it exists). Throws
@@ -64,8 +65,30 @@ struct ActionRequest {
 // the action does not leave. Two concurrent identical actions move the order
 // (and its stock) once; the other gets kInvalidState. After the commit, an
 // action that moved stock invalidates the catalogue answers of the order's
-// products (catalog_cache.h; `cache` may be nullptr).
+// products (catalog_cache.h; `cache` may be nullptr). Shipping enqueues the
+// order's shipping notice in the same transaction (order_outbox.h).
 Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request,
-                         common::cache::Cache* cache);
+                         common::cache::Cache* cache,
+                         const OrderJobSettings& jobs = OrderJobSettings{});
+
+// What expire_unpaid_order() found.
+enum class ExpiryOutcome {
+  kExpired,  // it was still created: now cancelled, units back, event recorded
+  kSettled,  // paid, cancelled, ... already: nothing changed
+  kNoSuchOrder,
+};
+
+// The expiry of an unpaid order (the order.expire job), in one transaction:
+// the guarded UPDATE created -> cancelled (so it races a payment safely:
+// exactly one of the two moves the order), the reserved units back to
+// available (ledger kind "release", no actor), and an event with no actor
+// (shown as "system") and reason "payment_timeout". After the commit the
+// catalogue answers of the order's products are invalidated. Idempotent: a
+// second call finds the order settled.
+ExpiryOutcome expire_unpaid_order(common::pg::Connection& db, int64_t order_id,
+                                  common::cache::Cache* cache);
+
+// The reason recorded on the event of an order the system expired.
+inline constexpr const char* kPaymentTimeoutReason = "payment_timeout";
 
 }  // namespace services
