@@ -61,18 +61,24 @@ port_is_free() {
   fi
 }
 
-# Prints a TCP port in 20000-60000 that is free right now. Random rather than
+# Prints a TCP port that is free right now, below the ephemeral range. Random rather than
 # sequential so that parallel runs rarely pick the same one.
 free_port() {
-  local attempt port
+  local low=32768 high attempt port
+  # Below the kernel's ephemeral range, where outgoing connections take their
+  # local ports: one could otherwise take ours between this check and the bind.
+  if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
+    read -r low high </proc/sys/net/ipv4/ip_local_port_range || true
+  fi
+  if ((low <= 11000)); then low=61000; fi
   for ((attempt = 0; attempt < 200; attempt++)); do
-    port=$((20000 + (RANDOM * 32768 + RANDOM) % 40001))
+    port=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
     if port_is_free "$port"; then
       printf '%s\n' "$port"
       return 0
     fi
   done
-  die "no free TCP port found in 20000-60000"
+  die "no free TCP port found in 10000-$((low - 1))"
 }
 
 # --- waiting -----------------------------------------------------------------

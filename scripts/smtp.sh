@@ -24,33 +24,13 @@ SMTP_PID_FILE="$RUN_DIR/smtp.pid"
 SMTP_LOG="$LOG_DIR/smtp.log"
 MAIL_DIR="$STATE_DIR/mail"
 
-# A free TCP port below the kernel's ephemeral range (where outgoing
-# connections take their local ports, so a busy machine cannot take ours
-# between two starts), else any free port.
-free_listen_port() {
-  local low=32768 high attempt port
-  if [[ -r /proc/sys/net/ipv4/ip_local_port_range ]]; then
-    read -r low high </proc/sys/net/ipv4/ip_local_port_range || true
-  fi
-  if ((low > 11000)); then
-    for ((attempt = 0; attempt < 200; attempt++)); do
-      port=$((10000 + (RANDOM * 32768 + RANDOM) % (low - 10000)))
-      if port_is_free "$port"; then
-        printf '%s\n' "$port"
-        return 0
-      fi
-    done
-  fi
-  free_port
-}
-
 # The port of this STATE_DIR: kept from an earlier start, else SMTP_PORT or a
 # free one, written down.
 smtp_port() {
   local port=""
   if [[ -r $SMTP_PORT_FILE ]]; then read -r port <"$SMTP_PORT_FILE" || true; fi
   if [[ ! $port =~ ^[0-9]+$ ]]; then
-    port=${SMTP_PORT:-$(free_listen_port)}
+    port=${SMTP_PORT:-$(free_port)}
     [[ $port =~ ^[0-9]+$ ]] || die "SMTP_PORT must be a port number, got '$port'"
     mkdir -p -- "$STATE_DIR"
     printf '%s\n' "$port" >"$SMTP_PORT_FILE"

@@ -19,6 +19,7 @@
 #include "common/json.h"
 #include "tests/support/api_session.h"
 #include "tests/support/http_client.h"
+#include "tests/support/ports.h"
 
 namespace test_support {
 
@@ -49,21 +50,6 @@ Answer perform(CURL* curl, const std::string& url, long timeout_s) {
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a.status);
   return a;
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 // The server binary next to the running test binary (<build>/tests/e2e_tests).
@@ -112,7 +98,7 @@ OwnStack::OwnStack(const std::map<std::string, std::string>& env) {
 }
 
 void OwnStack::start(const std::map<std::string, std::string>& env) {
-  const int port = free_port();
+  const int port = free_listen_port();
   REQUIRE(port > 0);
   base_url_ = "http://127.0.0.1:" + std::to_string(port);
   std::map<std::string, std::string> all = {

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "common/unique_fd.h"
+#include "tests/support/ports.h"
 
 namespace test_support {
 
@@ -39,30 +40,6 @@ sockaddr_in loopback(int port) {
   addr.sin_port = htons(static_cast<uint16_t>(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   return addr;
-}
-
-bool can_bind(int port) {
-  common::UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
-  if (fd.get() < 0) return false;
-  sockaddr_in addr = loopback(port);
-  return ::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-}
-
-// A free loopback port below the kernel's ephemeral range, so no outgoing
-// connection takes it while the server is stopped for an outage test.
-int free_port() {
-  int low = 32768;
-  int high = 60999;
-  std::ifstream("/proc/sys/net/ipv4/ip_local_port_range") >> low >> high;
-  std::random_device seed;
-  std::mt19937 rng(seed());
-  std::uniform_int_distribution<int> pick(10000, std::max(10001, low - 1));
-  for (int attempt = 0; attempt < 500; ++attempt) {
-    const int port = pick(rng);
-    if (can_bind(port)) return port;
-  }
-  FAIL("no free port below " << low);
-  return 0;
 }
 
 std::string read_file(const fs::path& path) {
@@ -133,7 +110,7 @@ MailMessage parse_mail_message(std::string raw) {
   return m;
 }
 
-SmtpServer::SmtpServer() : mail_dir_(dir_.path() / "mail"), port_(free_port()) { start(); }
+SmtpServer::SmtpServer() : mail_dir_(dir_.path() / "mail"), port_(free_listen_port()) { start(); }
 
 SmtpServer::~SmtpServer() {
   if (pid_ > 0) {
