@@ -12,8 +12,10 @@
 #                            detail detail_cache list list_gzip
 #                            pg_checkout pg_checkout_hot cart cart_add checkout checkout_hot
 #                            checkout_nooutbox (checkout with JOBS_OUTBOX=0: the outbox's cost)
+#                            mail (order mail sent by 1 and by 2 job runners, messages/s)
 #                            memory (worker RSS after 10k and after 100k requests)
 #   BENCH_CONNECTIONS="16 64"
+#   BENCH_MAILS=1000         confirmation jobs the mail row sends per runner count
 #   BENCH_PRODUCTS=100000    generated products (about 4 variants each)
 #   BENCH_WORKERS            pool size (default: the server's, 2 x cores)
 #   BENCH_ADD_USERS=1000     users (and carts) cart_add spreads its adds over
@@ -103,7 +105,8 @@ location ^~ /__bench/c_min/ {
 NGINX
   unset DATABASE_URL
   # A CONFIG_FILE of the bench's own, so that a reload can switch JOBS_OUTBOX
-  # for the checkout_nooutbox row (set_outbox).
+  # for the checkout_nooutbox row and JOB_RUNNERS for the mail row
+  # (set_bench_config).
   : >"$STACK_DIR/bench.conf"
   export CONFIG_FILE="$STACK_DIR/bench.conf"
   trap stop_stack EXIT
@@ -511,19 +514,21 @@ measure() {
     measure_carts "$c"
   done
   checkout_notes
+  measure_mail
 }
 
 # --- cart and checkout scenarios ----------------------------------------------
 
-# set_outbox 0|1: JOBS_OUTBOX of the bench stack, through its CONFIG_FILE and a
-# reload; returns once every worker of the new generation is serving.
-set_outbox() {
+# set_bench_config [KEY=VALUE...]: the bench stack's CONFIG_FILE holds exactly
+# these settings (none: every default again), applied by a reload; returns once
+# every worker of the new generation is serving.
+set_bench_config() {
   local ctl before status gen
   ctl="$(dirname -- "$SERVER")/ecommerce-ctl"
   [[ -x $ctl ]] || die "ecommerce-ctl not found beside $SERVER"
   before="$(json_num "$(curl -s "$BASE/status")" generation)"
-  printf 'JOBS_OUTBOX=%s\n' "$1" >"$STACK_DIR/bench.conf"
-  "$ctl" -s "$STACK_DIR/run/ctl.sock" reload >/dev/null || die "reload for JOBS_OUTBOX=$1 refused"
+  if (($#)); then printf '%s\n' "$@" >"$STACK_DIR/bench.conf"; else : >"$STACK_DIR/bench.conf"; fi
+  "$ctl" -s "$STACK_DIR/run/ctl.sock" reload >/dev/null || die "reload for '$*' refused"
   for _ in $(seq 1 300); do
     status="$(curl -s "$BASE/status")"
     gen="$(json_num "$status" generation)"
@@ -533,7 +538,7 @@ set_outbox() {
     fi
     sleep 0.1
   done
-  die "the reload for JOBS_OUTBOX=$1 did not settle"
+  die "the reload for '$*' did not settle"
 }
 
 # set_stock VARIANT UNITS: what the variant can still sell (the bench's own
@@ -597,11 +602,11 @@ measure_carts() {
   if wanted checkout_nooutbox; then
     # The same checkouts without their jobs (JOBS_OUTBOX=0, a benchmark switch):
     # what the transactional outbox costs, in the same run.
-    set_outbox 0
+    set_bench_config JOBS_OUTBOX=0
     clear_carts checkout
     BENCH_TOKENS="$(tokens_of checkout)" BENCH_USERS=$c \
       run_wrk checkout_nooutbox "$c" checkout.lua pg_checkout checkout_rps
-    set_outbox 1
+    set_bench_config
     if wanted checkout; then
       local with without cost
       with="$(rps_of checkout "$c")"
@@ -625,6 +630,74 @@ measure_carts() {
         printf 'did NOT sell out (%s left): set BENCH_HOT_STOCK lower' "$left"
       fi).")
   fi
+}
+
+# --- order mail ---------------------------------------------------------------
+
+# email_jobs_left: confirmation and shipping jobs not yet done or dead.
+email_jobs_left() {
+  sql_value "SELECT count(*) FROM jobs WHERE queue = 'email' AND state IN ('queued', 'running')"
+}
+
+# mail_order: an order the confirmation jobs can name (the newest; one bought
+# over HTTP by a user of its own when the run placed none).
+mail_order() {
+  local order token
+  order="$(sql_value "SELECT max(id) FROM orders")"
+  if [[ -z $order ]]; then
+    make_users mail 1 1
+    token="$(head -n 1 "$(tokens_of mail)")"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+      --data-raw "{\"variant_id\": $VARIANT_MIN, \"quantity\": 1}" "$BASE/api/v1/carts/me/items" ||
+      die "the mail row's add-to-cart failed"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $token" -X POST \
+      "$BASE/api/v1/orders/checkout" || die "the mail row's checkout failed"
+    order="$(sql_value "SELECT max(id) FROM orders")"
+  fi
+  printf '%s\n' "$order"
+}
+
+# measure_mail: messages/s the job runners hand to the stack's local SMTP
+# server (scripts/smtp.sh), with 1 and with 2 runners. $MAILS confirmation jobs
+# of one order are enqueued not yet due, then made due at once (with the
+# NOTIFY an enqueue sends); the clock runs until none is queued or running,
+# and the server must then hold exactly $MAILS more messages.
+measure_mail() {
+  wanted mail || return 0
+  local order runners before after start end rate dead0 dead deadline
+  local mail_dir="$STACK_DIR/mail/new"
+  STATE_DIR="$STACK_DIR" "$REPO/scripts/smtp.sh" status >/dev/null 2>&1 ||
+    die "the mail row needs the stack's local SMTP server (python3-aiosmtpd)"
+  order="$(mail_order)"
+  for runners in 1 2; do
+    set_bench_config "JOB_RUNNERS=$runners"
+    deadline=$((SECONDS + 300))
+    while (($(email_jobs_left) > 0)); do
+      ((SECONDS < deadline)) || die "earlier order mail was still queued after 5 minutes"
+      sleep 0.2
+    done
+    sql_value "INSERT INTO jobs (queue, kind, payload, max_attempts, run_at)
+               SELECT 'email', 'order.confirmation', jsonb_build_object('order_id', $order), 8,
+                      now() + interval '1 day'
+               FROM generate_series(1, $MAILS)" >/dev/null
+    dead0="$(sql_value "SELECT count(*) FROM jobs WHERE queue = 'email' AND state = 'dead'")"
+    before="$(find "$mail_dir" -type f 2>/dev/null | wc -l)"
+    start="$(date +%s.%N)"
+    sql_value "UPDATE jobs SET run_at = now() WHERE queue = 'email' AND state = 'queued';
+               SELECT pg_notify('jobs', 'email')" >/dev/null
+    deadline=$((SECONDS + 600))
+    while (($(email_jobs_left) > 0)); do
+      ((SECONDS < deadline)) || die "the mail row did not finish within 10 minutes"
+      sleep 0.05
+    done
+    end="$(date +%s.%N)"
+    after="$(find "$mail_dir" -type f 2>/dev/null | wc -l)"
+    dead="$(sql_value "SELECT count(*) FROM jobs WHERE queue = 'email' AND state = 'dead'")"
+    rate="$(awk -v n="$MAILS" -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", n / (b - a) }')"
+    ROWS+=("mail|$runners|$rate|-|-|$((dead - dead0))|0||$rate")
+    NOTES+=("mail with $runners runner(s): $MAILS confirmations in $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }') s; the SMTP server stored $((after - before)) messages (expected $MAILS), $((dead - dead0)) jobs dead.")
+  done
+  set_bench_config
 }
 
 # No oversell: the hot variant's available >= 0 and its reserved equal to the
@@ -723,6 +796,9 @@ footer_notes() {
     printf '%s\n' "pg_checkout, pg_checkout_hot: pgbench -M prepared; one transaction is the service's add-to-cart transaction then its checkout transaction, each between BEGIN and COMMIT (the statements in $RESULTS_DIR/pg_checkout.pgbench), so the limit includes one add per checkout, like the scenarios. pg_checkout_hot buys only variant $HOT_VARIANT, with stock that does not run out."
     printf '%s\n' "pgbench keeps CONNS sessions busy at once, the service at most one per worker ($POOL_WORKERS workers): where every session queues for the same row lock (pg_checkout_hot), fewer sessions lose less to the queue, so checkout_hot can exceed its limit."
     printf '%s\n' "Targets: checkout >= 0.6 x pg_checkout, checkout_hot >= 0.8 x pg_checkout_hot, no oversell, no deadlock."
+  fi
+  if wanted mail; then
+    printf '%s\n' "mail: order confirmations sent by the job runners through the stack's local SMTP server (aiosmtpd, Python, on the same 2 cores); conns is the number of runners, req/s is messages/s from the jobs becoming due to the last one done, errors are jobs that went dead."
   fi
   if wanted cart || wanted cart_add || wanted checkout || wanted checkout_hot ||
     wanted checkout_nooutbox; then

@@ -54,8 +54,8 @@ std::string jobs_of(pg::Connection& db, int64_t order_id) {
 jobs::Registry expiry_registry() {
   jobs::Registry registry = jobs::job_registry();
   const jobs::Handler nothing = [](jobs::JobContext&, const Json::Value&) { return Json::Value(); };
-  registry.emplace(jobs::kOrderConfirmation, nothing);
-  registry.emplace(jobs::kOrderShipped, nothing);
+  registry.insert_or_assign(jobs::kOrderConfirmation, nothing);
+  registry.insert_or_assign(jobs::kOrderShipped, nothing);
   return registry;
 }
 
