@@ -42,6 +42,15 @@ std::vector<Setting> make_table() {
        .default_text = "`unix:$STATE_DIR/run/fcgi.sock`",
        .meaning = "the FastCGI socket: `unix:PATH` or `HOST:PORT`",
        .derived = true},
+      {.name = "FCGI_ALLOWED_ADDRS",
+       .field = &Config::fcgi_allowed_addrs,
+       .section = kServer,
+       .reload = kRestart,
+       .default_text = "`127.0.0.1,::1` when `LISTEN` is TCP (unused for a unix socket)",
+       .meaning = "comma list of IP addresses (nginx hosts) a TCP `LISTEN` accepts; a connection "
+                  "from any other address is closed at accept, logged and counted "
+                  "(`fcgi_rejected_connections_total`)",
+       .derived = true},
       {.name = "LISTEN_BACKLOG",
        .field = &Config::listen_backlog,
        .section = kServer,

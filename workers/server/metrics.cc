@@ -108,6 +108,7 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   HistogramSum db;
   std::array<uint64_t, sb::kCacheResults> cache{};
   uint64_t untracked = 0;
+  uint64_t rejected = 0;
   for (int i = 0; i < board.capacity(); ++i) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
     for (const sb::RequestSeries& e : m.requests) {
@@ -124,6 +125,7 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
     db.add(m.db_query);
     for (size_t r = 0; r < cache.size(); ++r) cache[r] += m.cache[r].load(kRelaxed);
     untracked += m.untracked_requests.load(kRelaxed);
+    rejected += m.rejected_connections.load(kRelaxed);
   }
 
   std::string out;
@@ -192,6 +194,8 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
           view.recycles);
   counter("worker_pool_untracked_requests_total",
           "Requests counted outside http_requests_total (a series table was full).", untracked);
+  counter("fcgi_rejected_connections_total",
+          "FastCGI connections closed at accept: the peer is not in FCGI_ALLOWED_ADDRS.", rejected);
   return out;
 }
 

@@ -14,6 +14,7 @@
 //   worker_pool_spawns_total, _worker_exits_total, _kills_total, _timeouts_total,
 //   _slow_requests_total, _crash_loops_total, _reloads_total, _recycles_total,
 //   _untracked_requests_total                      counters
+//   fcgi_rejected_connections_total                counter (FCGI_ALLOWED_ADDRS refusals)
 #pragma once
 
 #include <cstdint>

@@ -325,6 +325,8 @@ void SlotWriter::end_statement(int64_t duration_us) {
   observe(s_.metrics.db_query, duration_us);
 }
 
+void SlotWriter::count_rejected_connection() { bump(s_.metrics.rejected_connections); }
+
 void SlotWriter::count_cache(CacheResult result) {
   bump(s_.metrics.cache[static_cast<size_t>(result)]);
 }

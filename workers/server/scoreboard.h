@@ -102,6 +102,7 @@ struct SlotMetrics {
   Histogram db_query;
   std::array<Counter, kCacheResults> cache;  // indexed by CacheResult
   Counter untracked_requests;                // a series table was full (never expected)
+  Counter rejected_connections;              // peers not in FCGI_ALLOWED_ADDRS, closed at accept
 };
 
 struct Slot {
@@ -237,6 +238,8 @@ class SlotWriter {
   void end_statement(int64_t duration_us);
 
   void count_cache(CacheResult result);
+  // A FastCGI connection closed at accept (peer not in FCGI_ALLOWED_ADDRS).
+  void count_rejected_connection();
 
  private:
   void write_text(char* field, size_t size, std::string_view value);

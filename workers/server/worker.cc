@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/pg.h"
 #include "workers/server/dispatch.h"
+#include "workers/server/fcgi_accept.h"
 #include "workers/server/fcgi_request.h"
 #include "workers/server/proc_stats.h"
 #include "workers/server/routes.h"
@@ -239,8 +240,11 @@ int run_worker(const WorkerSetup& setup) {
     common::log::error("FCGX_Init failed");
     return 1;
   }
+  // No listening socket for libfcgi: the worker accepts (fcgi_accept.h).
   FCGX_Request fcgi;
-  FCGX_InitRequest(&fcgi, setup.listen_fd, 0);
+  FCGX_InitRequest(&fcgi, -1, 0);
+  const std::optional<common::AddressAllowlist> allowlist =
+      listen_allowlist(config.listen, config.fcgi_allowed_addrs);
   RecycleCheck recycle(config, slot);
   slot.set_state(scoreboard::WorkerState::kIdle);
   common::log::info("worker started",
@@ -263,13 +267,10 @@ int run_worker(const WorkerSetup& setup) {
       recycle.maybe_sample_rss();
       continue;
     }
-    const int rc = FCGX_Accept_r(&fcgi);
-    if (rc < 0) {
-      // Another worker took the connection (EAGAIN on the non-blocking socket).
-      if (-rc == EAGAIN || -rc == EWOULDBLOCK || -rc == EINTR) continue;
-      common::log::error("accept failed", {{"errno", -rc}});
-      continue;
-    }
+    // kNone: another worker took the connection (EAGAIN on the non-blocking socket).
+    const AcceptResult accepted = accept_request(fcgi, setup.listen_fd, allowlist);
+    if (accepted == AcceptResult::kRejected) slot.count_rejected_connection();
+    if (accepted != AcceptResult::kRequest) continue;
     serve_one(fcgi, config, router, db, cache, slot);
     FCGX_Finish_r(&fcgi);
     recycle.after_request();
