@@ -480,7 +480,7 @@ start_edge() {
       "UNIX-CONNECT:$(edge_socket)" </dev/null >>"$CLUSTER_DIR/relay.log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$(root_relay_pid)"
-    wait_until 10 eval '! port_is_free "$CLUSTER_HTTP_PORT"' ||
+    wait_until 10 port_taken "$CLUSTER_HTTP_PORT" ||
       die "the relay did not listen on 127.0.0.1:$CLUSTER_HTTP_PORT"
   fi
   say "edge: nginx upstream $(addr app1):$POOL_PORT $(addr app2):$POOL_PORT; http://127.0.0.1:$CLUSTER_HTTP_PORT"
@@ -499,6 +499,8 @@ stop_edge() {
   stop_pid_file "$(edge_nginx_pid)" QUIT
   rm -f -- "$(edge_socket)"
 }
+
+port_taken() { ! port_is_free "$1"; }
 
 health_url() { printf 'http://127.0.0.1:%s/health\n' "$CLUSTER_HTTP_PORT"; }
 
