@@ -37,6 +37,9 @@ const char* app_env_name(AppEnv env);
 struct Config {
   // Server.
   std::string database_url;  // secret; required by serve, migrate and seed
+  // DATABASE_READ_URL: a streaming replica for catalogue reads (common/read_replica.h); empty:
+  // none.
+  std::string database_read_url;
   std::string state_dir = "./var";
   std::string listen;  // derived from state_dir when unset
   // FCGI_ALLOWED_ADDRS: peers a TCP LISTEN accepts (common/address_allowlist.h);

@@ -20,6 +20,16 @@ std::vector<Setting> make_table() {
        .default_text = "unset: the local cluster under `$STATE_DIR/pg`",
        .meaning = "libpq connection string or URI",
        .secret = true},
+      {.name = "DATABASE_READ_URL",
+       .field = &Config::database_read_url,
+       .section = kServer,
+       .reload = kApplied,
+       .default_text = "unset: every read on `DATABASE_URL`",
+       .meaning =
+           "a streaming replica for the catalogue reads, used only when it has replayed what "
+           "the cache's versions reflect (needs `REDIS_URL`); each worker holds one more "
+           "connection, to it (see [Running on several hosts](#running-on-several-hosts))",
+       .secret = true},
       {.name = "STATE_DIR",
        .field = &Config::state_dir,
        .section = kServer,

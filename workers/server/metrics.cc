@@ -109,6 +109,8 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   std::array<uint64_t, sb::kCacheResults> cache{};
   uint64_t untracked = 0;
   uint64_t rejected = 0;
+  int64_t replica_lag_ms = -1;  // the newest measurement of any worker
+  int64_t replica_lag_at = 0;
   for (int i = 0; i < board.capacity(); ++i) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
     for (const sb::RequestSeries& e : m.requests) {
@@ -126,6 +128,11 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
     for (size_t r = 0; r < cache.size(); ++r) cache[r] += m.cache[r].load(kRelaxed);
     untracked += m.untracked_requests.load(kRelaxed);
     rejected += m.rejected_connections.load(kRelaxed);
+    const int64_t at = m.replica_lag_at_ms.load(kRelaxed);
+    if (at > replica_lag_at) {
+      replica_lag_at = at;
+      replica_lag_ms = m.replica_lag_ms.load(kRelaxed);
+    }
   }
 
   std::string out;
@@ -194,6 +201,11 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
           view.recycles);
   counter("worker_pool_untracked_requests_total",
           "Requests counted outside http_requests_total (a series table was full).", untracked);
+  family(out, "replica_lag_seconds", "gauge",
+         "Read replica lag (DATABASE_READ_URL) at the newest measurement; no sample without one.");
+  if (replica_lag_ms >= 0) {
+    sample(out, "replica_lag_seconds", "", number(static_cast<double>(replica_lag_ms) / 1000.0));
+  }
   counter("fcgi_rejected_connections_total",
           "FastCGI connections closed at accept: the peer is not in FCGI_ALLOWED_ADDRS.", rejected);
   return out;

@@ -15,6 +15,8 @@
 //   _slow_requests_total, _crash_loops_total, _reloads_total, _recycles_total,
 //   _untracked_requests_total                      counters
 //   fcgi_rejected_connections_total                counter (FCGI_ALLOWED_ADDRS refusals)
+//   replica_lag_seconds                            gauge (newest worker measurement; none without a
+//   replica)
 #pragma once
 
 #include <cstdint>

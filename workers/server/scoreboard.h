@@ -29,6 +29,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -103,6 +104,10 @@ struct SlotMetrics {
   std::array<Counter, kCacheResults> cache;  // indexed by CacheResult
   Counter untracked_requests;                // a series table was full (never expected)
   Counter rejected_connections;              // peers not in FCGI_ALLOWED_ADDRS, closed at accept
+  // The read replica's lag as this slot's worker last measured it (ms), and
+  // when (wall ms); -1 / 0 when it has none.
+  std::atomic<int64_t> replica_lag_ms;
+  std::atomic<int64_t> replica_lag_at_ms;
 };
 
 struct Slot {
@@ -240,6 +245,8 @@ class SlotWriter {
   void count_cache(CacheResult result);
   // A FastCGI connection closed at accept (peer not in FCGI_ALLOWED_ADDRS).
   void count_rejected_connection();
+  // The read replica's lag as last measured (nullopt: unknown now).
+  void set_replica_lag(std::optional<double> seconds);
 
  private:
   void write_text(char* field, size_t size, std::string_view value);
