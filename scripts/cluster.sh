@@ -356,7 +356,8 @@ redis_url() {
 # these override what must differ per host. A setting every pool host needs
 # (e.g. JOB_RUNNERS, SMTP_URL) is one more line here.
 pool_env() {
-  local host=$1
+  local host=$1 max_workers=$((CLUSTER_WORKERS > 4 ? CLUSTER_WORKERS : 4))
+  local pool_hosts=2 reload_batch=${RELOAD_BATCH:-2}
   cat <<EOF
 STATE_DIR=$(host_dir "$host")
 LISTEN=$(addr "$host"):$POOL_PORT
@@ -368,6 +369,8 @@ DATABASE_URL=$(database_url db1)
 DATABASE_READ_URL=$(database_url db2)
 REDIS_URL=$(redis_url)
 WORKERS=$CLUSTER_WORKERS
+MAX_WORKERS=$max_workers
+DB_RESERVED_CONNECTIONS=$((3 + (pool_hosts - 1) * (max_workers + reload_batch)))
 JWT_SECRET=$(cat -- "$CLUSTER_DIR/jwt-secret")
 EOF
 }
