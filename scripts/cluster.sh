@@ -217,8 +217,10 @@ start_edge() {
       "UNIX-CONNECT:$(edge_socket)" </dev/null >>"$CLUSTER_DIR/relay.log" 2>&1 &
     pid=$!
     printf '%s\n' "$pid" >"$(root_relay_pid)"
-    wait_until 10 port_taken "$CLUSTER_HTTP_PORT" ||
+    wait_until 10 port_taken "$CLUSTER_HTTP_PORT" || {
+      show_log_tail "$CLUSTER_DIR/relay.log" 10
       die "the relay did not listen on 127.0.0.1:$CLUSTER_HTTP_PORT"
+    }
   fi
   say "edge: nginx upstream $(addr app1):$POOL_PORT $(addr app2):$POOL_PORT; http://127.0.0.1:$CLUSTER_HTTP_PORT"
 }
