@@ -37,9 +37,9 @@ void on_stop_signal(int) { g_stop = 1; }
 void on_reopen_signal(int) { g_reopen_log = 1; }
 
 // The worker's own signals stay blocked except inside ppoll() between
-// requests, so a signal never interrupts accept, libfcgi or libpq mid-request:
-// libfcgi drops a just-accepted unix connection when its readability probe
-// (select) fails with EINTR. Returns the mask to wait with.
+// requests, so a signal never interrupts accept, libfcgi's reads and writes or
+// libpq mid-request (an EINTR there would cost the request). Returns the mask
+// to wait with.
 sigset_t install_worker_signals() {
   struct sigaction sa {};
   sigemptyset(&sa.sa_mask);
