@@ -2,6 +2,8 @@
 #   make run          build and run the whole stack in the foreground (Ctrl-C stops it)
 #   make test         build, then unit + integration + end-to-end tests (ARGS="-L unit" to filter)
 #   make seed-large   add PRODUCTS generated products to the running stack's database
+#   make cluster-up   the service on six network-namespace hosts (scripts/cluster.sh);
+#                     make cluster-down / cluster-status
 #   make install      binaries, SQL, nginx files, docs and the operator's kit under
 #                     PREFIX (/usr/local), honouring DESTDIR; make uninstall removes them
 #   make test SANITIZE=1   the same tests, built with ASan + UBSan into build-sanitize/
@@ -25,7 +27,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export BUILD_DIR SANITIZE FUZZ_SECONDS
 
-.PHONY: all deps build run up down status test fuzz bench seed-large format clean install uninstall
+.PHONY: all deps build run up down status test fuzz bench seed-large format clean install uninstall \
+	cluster-up cluster-down cluster-status
 
 all: build
 
@@ -51,6 +54,17 @@ status:
 
 test: build
 	scripts/test.sh $(ARGS)
+
+# Several hosts on one machine (root): db1, db2, cache, app1, app2, edge as
+# network namespaces; http://127.0.0.1:$(CLUSTER_HTTP_PORT) (8090). See README.
+cluster-up: build
+	scripts/cluster.sh up
+
+cluster-down:
+	scripts/cluster.sh down
+
+cluster-status:
+	scripts/cluster.sh status
 
 # Builds the fuzz targets with clang-14 into build-fuzz/ and runs each for
 # FUZZ_SECONDS (FUZZ_TARGETS="jwt_verify router" narrows it); see scripts/fuzz.sh.

@@ -7,11 +7,15 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/wal_position.h"
+
 namespace common::cache {
 
 namespace {
 
 constexpr const char* kEpochKey = "cache:epoch";
+// The primary's WAL position of the last catalogue write (see cache.h).
+constexpr const char* kWalKey = "cache:wal";
 constexpr auto kPollInterval = std::chrono::milliseconds(2);
 // How long a fill lock outlives a loader that died holding it.
 constexpr auto kLockTtl = std::chrono::milliseconds(5000);
@@ -52,8 +56,16 @@ if ARGV[3] == '1' then redis.call('DEL', 'cache:lock:' .. KEYS[1]) end
 return 1
 )";
 
-// Moves every key of KEYS on (a missing one starts afresh, as above).
+// Moves every key of KEYS on (a missing one starts afresh, as above). ARGV[1]
+// is the writer's WAL position (16 hex digits, compared as strings), stored
+// at ARGV[2] when above what is there; "" deletes ARGV[2]: position unknown.
 const std::string kBumpScript = std::string(kCurrentFn) + R"(
+if ARGV[1] == '' then
+  redis.call('DEL', ARGV[2])
+else
+  local old = redis.call('GET', ARGV[2])
+  if not old or old < ARGV[1] then redis.call('SET', ARGV[2], ARGV[1]) end
+end
 for _, k in ipairs(KEYS) do
   if redis.call('EXISTS', k) == 1 then redis.call('INCR', k) else current(k) end
 end
@@ -142,7 +154,8 @@ bool Cache::usable() {
   if (!enabled() || Clock::now() < skip_until_) return false;
   const uint64_t failures = shared_.failures.load();
   if (failures == shared_.settled.load()) return true;
-  auto reply = script(kBumpScript, bump_sha_, {"EVALSHA", "", "1", kEpochKey});
+  // The lost invalidations' WAL positions are unknown: "" clears the stored one.
+  auto reply = script(kBumpScript, bump_sha_, {"EVALSHA", "", "1", kEpochKey, "", kWalKey});
   if (!reply || reply->is_error()) {
     failed();
     return false;
@@ -251,11 +264,30 @@ void Cache::invalidate(const std::vector<std::string>& version_keys) {
     shared_.failures.fetch_add(1);
     return;
   }
+  std::string position;
+  if (commit_position_) {
+    if (const auto p = commit_position_()) position = wal::to_key(*p);
+  }
   const std::string count = std::to_string(version_keys.size());
   std::vector<std::string_view> args{"EVALSHA", "", count};
   for (const auto& k : version_keys) args.push_back(k);
+  args.push_back(position);
+  args.push_back(kWalKey);
   auto reply = script(kBumpScript, bump_sha_, args);
   if (!reply || reply->is_error()) failed();
+}
+
+std::optional<uint64_t> Cache::replay_target() {
+  if (!enabled() || Clock::now() < skip_until_) return std::nullopt;
+  // A lost invalidation not repaired yet: its position is in no one's hands.
+  if (shared_.failures.load() != shared_.settled.load()) return std::nullopt;
+  auto reply = conn_->command({"GET", kWalKey});
+  if (!reply || reply->is_error()) {
+    failed();
+    return std::nullopt;
+  }
+  if (reply->get().type != REDIS_REPLY_STRING) return std::nullopt;
+  return wal::from_key(reply->str());
 }
 
 void Cache::invalidate_all() { invalidate({kEpochKey}); }

@@ -38,6 +38,18 @@
 // many at once costs one query. A hit is one round trip, a miss two (lookup
 // with lock; store with unlock).
 //
+// Read replicas: the cache also keeps the primary's WAL position of the last
+// catalogue write it was told of, at "cache:wal" (common/wal_position.h). An
+// invalidation moves it on (to the larger of the two) in the same EVAL as the
+// version INCRs, from `set_commit_position`'s source, which the writer asks
+// after its commit; without a source, or when the source cannot tell, the
+// same EVAL deletes it, and so does the epoch bump that repairs lost
+// invalidations. So a reader that read a version (lookup) and then
+// `replay_target` gets a position at or past every write that version
+// reflects, or nothing: a replica that has replayed that position answers as
+// the primary would for that version; without one (nothing stored, Redis
+// unusable, a lost invalidation not yet repaired) the reader uses the primary.
+//
 // A Cache belongs to one process and one thread: create it after fork().
 // SharedState is created once, before fork(), by whoever forks.
 #pragma once
@@ -117,6 +129,15 @@ class Cache {
   // PINGs Redis unless this process is backing off after a failure.
   Health health();
 
+  // Where invalidate() gets the primary's WAL position after a commit
+  // (nullopt: cannot tell). Unset, invalidate() clears the stored position.
+  void set_commit_position(std::function<std::optional<uint64_t>()> source) {
+    commit_position_ = std::move(source);
+  }
+  // The WAL position a replica must have replayed to answer for what the
+  // versions read so far reflect; nullopt when unknown (see above). One GET.
+  std::optional<uint64_t> replay_target();
+
  private:
   enum class Got { kHit, kMiss, kDown };
   // One EVAL: the key for `name` at the current epoch and version, and its
@@ -142,6 +163,7 @@ class Cache {
   std::string lookup_sha_;
   std::string store_sha_;
   std::string bump_sha_;
+  std::function<std::optional<uint64_t>()> commit_position_;
   Clock::time_point skip_until_{};
   std::chrono::milliseconds backoff_{0};
 };

@@ -37,9 +37,15 @@ const char* app_env_name(AppEnv env);
 struct Config {
   // Server.
   std::string database_url;  // secret; required by serve, migrate and seed
+  // DATABASE_READ_URL: a streaming replica for catalogue reads (common/read_replica.h); empty:
+  // none.
+  std::string database_read_url;
   std::string state_dir = "./var";
   std::string listen;  // derived from state_dir when unset
-  int workers = 0;     // 0: derived, 2 x cores
+  // FCGI_ALLOWED_ADDRS: peers a TCP LISTEN accepts (common/address_allowlist.h);
+  // derived (loopback only) when unset and LISTEN is TCP, unused for unix sockets.
+  std::string fcgi_allowed_addrs;
+  int workers = 0;  // 0: derived, 2 x cores
   int listen_backlog = 511;
   int graceful_timeout_s = 30;
   long max_body_bytes = 65536;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/address_allowlist.h"
 #include "common/config.h"
 
 namespace common {
@@ -37,6 +38,11 @@ std::vector<std::string> finish_pool_settings(Config& c) {
                        "'");
   }
   if (c.status_listen == c.listen) problems.push_back("STATUS_LISTEN must differ from LISTEN");
+  if (is_tcp_listen(c.listen) || is_tcp_listen(c.status_listen)) {
+    if (c.fcgi_allowed_addrs.empty()) c.fcgi_allowed_addrs = kLoopbackOnly;
+    std::string error;
+    if (!AddressAllowlist::parse(c.fcgi_allowed_addrs, error)) problems.push_back(error);
+  }
   return problems;
 }
 

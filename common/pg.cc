@@ -260,7 +260,7 @@ void Connection::reset() {
   PQfinish(conn_);
   conn_ = nullptr;
   prepared_.clear();
-  notify_connection(0);
+  if (options_.report_connection) notify_connection(0);
 }
 
 bool Connection::in_transaction() const {
@@ -333,7 +333,7 @@ void Connection::connect_now() {
     next_attempt_ = std::chrono::steady_clock::now() + backoff_;
     log::error("database connection failed",
                {{"reason", reason}, {"retry_in_ms", static_cast<Json::Int64>(backoff_.count())}});
-    notify_connection(0);
+    if (options_.report_connection) notify_connection(0);
     throw DbError(DbErrorKind::kConnection, "", "", "cannot connect to the database: " + reason);
   }
   conn_ = conn;
@@ -342,7 +342,7 @@ void Connection::connect_now() {
   prepared_.clear();
   PQsetNoticeReceiver(conn_, &log_notice, nullptr);
   log::debug("database connected", {{"backend_pid", PQbackendPID(conn_)}});
-  notify_connection(PQbackendPID(conn_));
+  if (options_.report_connection) notify_connection(PQbackendPID(conn_));
 
   if (!options_.prepare_on_connect) return;
   for (const Statement* statement : Statement::registry()) {

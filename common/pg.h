@@ -39,6 +39,7 @@ enum class Role : unsigned {
   kTestRoutes = 1u << 4,  // the /__test/* routes, only when ENABLE_TEST_ROUTES=1
   kTest = 1u << 5,        // the test suites' own statements
   kJobs = 1u << 6,        // the job runners' queue statements (claim, finish, ...)
+  kReplica = 1u << 7,     // a worker's read-replica connection (common/read_replica.h)
 };
 
 // A set of roles, e.g. Roles{Role::kSeed, Role::kService}.
@@ -176,6 +177,10 @@ struct ConnectionOptions {
   // connecting, so a broken statement fails at start-up. false: each is
   // prepared on first use (the CLI tools, which run before the schema exists).
   bool prepare_on_connect = true;
+  // false: the connection hook (Hooks::connection) is not told about this
+  // connection, e.g. a worker's second connection to a read replica, so that
+  // the scoreboard keeps naming the primary's backend.
+  bool report_connection = true;
 };
 
 class Connection {

@@ -15,6 +15,7 @@
 #include "common/config.h"
 #include "common/pg.h"
 #include "common/principal.h"
+#include "common/read_replica.h"
 
 namespace common {
 
@@ -28,6 +29,9 @@ struct RouteContext {
   cache::Cache* cache;
   // Set by a handler that answered through the cache, for /metrics.
   std::optional<cache::Outcome> cache_outcome;
+  // The process's read replica (DATABASE_READ_URL); nullptr: none. Only the
+  // catalogue reads use it, through the rule of common/read_replica.h.
+  ReadReplica* replica = nullptr;
 };
 
 }  // namespace common

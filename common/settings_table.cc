@@ -20,6 +20,16 @@ std::vector<Setting> make_table() {
        .default_text = "unset: the local cluster under `$STATE_DIR/pg`",
        .meaning = "libpq connection string or URI",
        .secret = true},
+      {.name = "DATABASE_READ_URL",
+       .field = &Config::database_read_url,
+       .section = kServer,
+       .reload = kApplied,
+       .default_text = "unset: every read on `DATABASE_URL`",
+       .meaning =
+           "a streaming replica for the catalogue reads, used only when it has replayed what "
+           "the cache's versions reflect (needs `REDIS_URL`); each worker holds one more "
+           "connection, to it (see [Running on several hosts](#running-on-several-hosts))",
+       .secret = true},
       {.name = "STATE_DIR",
        .field = &Config::state_dir,
        .section = kServer,
@@ -41,6 +51,15 @@ std::vector<Setting> make_table() {
        .reload = kRestart,
        .default_text = "`unix:$STATE_DIR/run/fcgi.sock`",
        .meaning = "the FastCGI socket: `unix:PATH` or `HOST:PORT`",
+       .derived = true},
+      {.name = "FCGI_ALLOWED_ADDRS",
+       .field = &Config::fcgi_allowed_addrs,
+       .section = kServer,
+       .reload = kRestart,
+       .default_text = "`127.0.0.1,::1` when `LISTEN` is TCP (unused for a unix socket)",
+       .meaning = "comma list of IP addresses (nginx hosts) a TCP `LISTEN` accepts; a connection "
+                  "from any other address is closed at accept, logged and counted "
+                  "(`fcgi_rejected_connections_total`)",
        .derived = true},
       {.name = "LISTEN_BACKLOG",
        .field = &Config::listen_backlog,

@@ -21,6 +21,8 @@ PACKAGES=(
   # tools: load tests, compose check, HTTP probes; ss (iproute2) and pgrep
   # (procps) are used by scripts/ and missing from minimal images
   wrk docker-compose curl iproute2 procps
+  # scripts/cluster.sh: the relay from the root namespace's loopback to the edge host
+  socat
   # the API description and the operator's kit, checked by `make test`:
   # headless browser, promtool, logrotate, systemd-analyze; and the SMTP server
   # (aiosmtpd) that the local stack, the tests and the SMTP sink unit run

@@ -10,6 +10,7 @@
 #                     if `up` started them
 #   stack.sh run      up, then stay in the foreground; Ctrl-C runs down
 #   stack.sh status   what runs
+#   stack.sh render-nginx   only write $STATE_DIR/nginx/nginx.conf (scripts/cluster.sh's edge)
 #
 # Everything lives under STATE_DIR, so stacks with different STATE_DIR and
 # HTTP_PORT run side by side.
@@ -229,6 +230,25 @@ remove_unix_socket() {
 
 # --- nginx -------------------------------------------------------------------------
 
+# POOL_UPSTREAMS (pool addresses, unix:/path or host:port, separated by spaces
+# or commas; default: this stack's LISTEN) as the upstream's `server` lines on
+# stdout, each with POOL_MAX_FAILS / POOL_FAIL_TIMEOUT_S. Dies on anything else.
+render_pool_servers() {
+  local pool list=${POOL_UPSTREAMS:-$LISTEN}
+  local max_fails=${POOL_MAX_FAILS:-1} fail_timeout=${POOL_FAIL_TIMEOUT_S:-10}
+  local -a pools=()
+  require_number POOL_MAX_FAILS "$max_fails"
+  require_number POOL_FAIL_TIMEOUT_S "$fail_timeout"
+  read -r -a pools <<<"${list//,/ }"
+  ((${#pools[@]} > 0)) || die "POOL_UPSTREAMS is empty"
+  for pool in "${pools[@]}"; do
+    [[ $pool =~ ^unix:/[^[:space:]\;{}]+$ || $pool =~ ^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):[0-9]{1,5}$ ]] ||
+      die "POOL_UPSTREAMS: '$pool' is not unix:/path or host:port"
+    printf '    server %s max_fails=%s fail_timeout=%ss;\n' "$(fcgi_pass "$pool")" "$max_fails" \
+      "$fail_timeout"
+  done
+}
+
 # CORS_ALLOWED_ORIGINS (exact origins, separated by spaces or commas) as nginx
 # map lines, one per origin, on stdout. Dies on anything that is not an origin:
 # no wildcard (credentials are allowed), no path, no "null".
@@ -262,6 +282,7 @@ render_nginx() {
   mkdir -p -- "$NGINX_DIR/tmp" "$NGINX_DIR/conf.d"
   local cors_vary=""
   render_cors_origins >"$NGINX_DIR/cors-origins.map"
+  render_pool_servers >"$NGINX_DIR/pool-servers"
   if [[ -s $NGINX_DIR/cors-origins.map ]]; then cors_vary="Origin"; fi
   cp -- "$REPO/nginx/response-headers.conf" "$NGINX_DIR/response-headers.conf"
   [[ -f $SITE_DIR/openapi.json ]] ||
@@ -270,7 +291,7 @@ render_nginx() {
     -e "s|@STATE_DIR@|$(sed_escape "$STATE_DIR")|g" \
     -e "s|@HTTP_BIND@|$(sed_escape "$HTTP_BIND")|g" \
     -e "s|@HTTP_PORT@|$HTTP_PORT|g" \
-    -e "s|@FCGI_PASS@|$(sed_escape "$(fcgi_pass "$LISTEN")")|g" \
+    -e "/@POOL_SERVERS@/{r $NGINX_DIR/pool-servers" -e "d}" \
     -e "s|@STATUS_PASS@|$(sed_escape "$(fcgi_pass "$STATUS_LISTEN")")|g" \
     -e "s|@RATE_LIMIT_RPS@|$rps|g" \
     -e "s|@RATE_LIMIT_BURST@|$burst|g" \
@@ -432,6 +453,7 @@ main() {
     down) cmd_down ;;
     run) cmd_run ;;
     status) cmd_status ;;
+    render-nginx) render_nginx ;;
     *) usage ;;
   esac
 }

@@ -58,6 +58,8 @@ cleanup() {
     ((rc == 0)) || show_stack_logs
     say "tearing down"
     env -u DATABASE_URL -u REDIS_URL -u SMTP_URL STATE_DIR="$tmp/e2e" "$REPO/scripts/stack.sh" down || true
+    # The cluster tests' fixture stops its cluster itself; this is for an interrupted run.
+    if [[ -d $tmp/cluster ]]; then "$REPO/scripts/cluster.sh" down >/dev/null 2>&1 || true; fi
     STATE_DIR="$tmp/it" "$REPO/scripts/pg.sh" stop || true
     # After the teardown: leaks are reported when the pool exits.
     if [[ ${SANITIZE:-0} == 1 ]] && ! check_sanitizer_reports; then
@@ -156,6 +158,25 @@ run_ctest() {
   return "$rc"
 }
 
+# Where the cluster tests' fixture (tests/CMakeLists.txt, "cluster: up") builds
+# its hosts: names, subnet and port of their own, so that a developer's
+# `make cluster-up` (prefix ecl, 10.231.7, port 8090) is never touched.
+cluster_settings() {
+  export CLUSTER_DIR="$tmp/cluster"
+  export CLUSTER_PREFIX="t$(($$ % 10000000))"
+  export CLUSTER_SUBNET="10.$((200 + RANDOM % 50)).$((RANDOM % 250))"
+  # Below the ephemeral range: an outgoing connection's local port (other
+  # tests' load on this machine) would make the relay's bind fail.
+  local low=32768 attempt
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range || true
+  for ((attempt = 0; attempt < 100; attempt++)); do
+    CLUSTER_HTTP_PORT=$(free_port)
+    ((CLUSTER_HTTP_PORT < low)) && break
+  done
+  export CLUSTER_HTTP_PORT
+  say "cluster tests: $CLUSTER_DIR, namespaces $CLUSTER_PREFIX-*, $CLUSTER_SUBNET.0/24, port $CLUSTER_HTTP_PORT"
+}
+
 main() {
   [[ -f $BUILD_DIR/CTestTestfile.cmake ]] || die "no ctest files in $BUILD_DIR; run: make build"
   trap cleanup EXIT
@@ -188,6 +209,7 @@ main() {
   [[ ${SANITIZE:-0} != 1 ]] || enable_sanitizer_reports
   start_integration_db
   start_e2e_stack
+  cluster_settings
   local rc=0
   run_ctest "$@" || rc=$?
   say "ctest exited with $rc"

@@ -29,7 +29,13 @@ TEST_CASE("a reload diff names each change as applied or needing a restart",
                                                           {"LISTEN", "127.0.0.1:9000"},
                                                           {"JWT_SECRET", std::string(32, 's')}});
   const auto changes = common::settings::diff(running, fresh);
-  REQUIRE(changes.size() == 4);
+  // A TCP LISTEN also brings its derived FCGI_ALLOWED_ADDRS (loopback only).
+  REQUIRE(changes.size() == 5);
+
+  const SettingChange* allowed = change_of(changes, "FCGI_ALLOWED_ADDRS");
+  REQUIRE(allowed != nullptr);
+  CHECK(allowed->to == "127.0.0.1,::1");
+  CHECK(allowed->reload == Reload::kRestart);
 
   const SettingChange* workers = change_of(changes, "WORKERS");
   REQUIRE(workers != nullptr);

@@ -45,23 +45,48 @@ common::Response cached_ok(const common::Request& req, common::RouteContext& ctx
   return response;
 }
 
+// Runs a catalogue query on the replica when it has replayed what the cache's
+// versions reflect (common/read_replica.h), else on the primary. A replica
+// that fails the query is left alone for a while and the primary answers.
+template <class Query>
+Json::Value read_catalogue(common::RouteContext& ctx, Query query) {
+  if (ctx.replica && ctx.cache) {
+    if (const auto target = ctx.cache->replay_target()) {
+      if (common::pg::Connection* replica = ctx.replica->if_replayed(*target)) {
+        try {
+          return query(*replica);
+        } catch (const common::pg::DbError&) {
+          ctx.replica->failed();
+        }
+      }
+    }
+  }
+  return query(ctx.db);
+}
+
 }  // namespace
 
 common::Response list_categories(const common::Request& req, common::RouteContext& ctx) {
-  return cached_ok(req, ctx, services::catalog_cache::categories(),
-                   [&] { return services::list_categories(ctx.db); });
+  return cached_ok(req, ctx, services::catalog_cache::categories(), [&] {
+    return read_catalogue(ctx,
+                          [](common::pg::Connection& db) { return services::list_categories(db); });
+  });
 }
 
 common::Response list_products(const common::Request& req, common::RouteContext& ctx) {
   const auto request = product_list_request(common::QueryParams::parse(req.query));
-  return cached_ok(req, ctx, services::catalog_cache::product_list(request),
-                   [&] { return services::list_products(ctx.db, request); });
+  return cached_ok(req, ctx, services::catalog_cache::product_list(request), [&] {
+    return read_catalogue(
+        ctx, [&](common::pg::Connection& db) { return services::list_products(db, request); });
+  });
 }
 
 common::Response get_product(const common::Request& req, common::RouteContext& ctx) {
   const int64_t id = ctx.params.at(0);
-  return cached_ok(req, ctx, services::catalog_cache::product(id),
-                   [&] { return services::get_product(ctx.db, id); });
+  return cached_ok(req, ctx, services::catalog_cache::product(id), [&] {
+    return read_catalogue(
+        ctx, [&](common::pg::Connection& db) { return services::get_product(db, id); });
+  });
 }
 
 }  // namespace handlers

@@ -21,9 +21,9 @@ extern ChildSignals g_child_signals;
 // SIGTERM and SIGQUIT set `stop`, SIGUSR1 sets `reopen_log`; SIGINT ends the
 // process at once (fast stop); SIGPIPE, SIGHUP, SIGUSR2, SIGTTIN and SIGTTOU
 // are ignored. TERM, QUIT and USR1 stay blocked except while the child waits
-// in the wait between requests (ppoll or epoll_pwait) with the returned mask, so a signal never
-// interrupts accept, libfcgi, libpq or a job mid-way (libfcgi drops a just-accepted unix connection
-// when its readability probe fails with EINTR).
+// between units of work (ppoll or epoll_pwait) with the returned mask, so a
+// signal never interrupts accept, libfcgi's reads and writes, libpq or a job
+// mid-way (an EINTR there would cost the request).
 sigset_t install_child_signals();
 
 // True when SIGTERM or SIGQUIT is pending (blocked, not yet delivered): lets a

@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "common/log.h"
+#include "common/read_replica.h"
 #include "workers/jobs/registry.h"
 #include "workers/jobs/runner.h"
 #include "workers/repositories/job_queue_repository.h"
@@ -89,6 +90,12 @@ int run_job_runner(const WorkerSetup& setup) {
     common::log::warn("database not reachable at job runner start", {{"detail", e.what()}});
   }
   common::cache::Cache cache(child_cache_options(config), setup.cache_shared);
+  // With a read replica, the catalogue writes of jobs (expiry, inventory sync)
+  // record the primary's WAL position with their invalidations, as the
+  // workers' writes do, so replicas keep serving after them.
+  if (!config.database_read_url.empty()) {
+    cache.set_commit_position([&db] { return common::primary_wal_position(db); });
+  }
 
   jobs::RunnerOptions options;
   options.owner = job_lease_owner();

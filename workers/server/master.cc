@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "workers/server/control.h"
+#include "workers/server/fcgi_accept.h"
 #include "workers/server/listen_queue.h"
 #include "workers/server/pid_file.h"
 #include "workers/server/pool_view.h"
@@ -64,7 +65,8 @@ Master::Master(MasterSetup setup)
       ops_(
           std::move(sockets_.status.fd), std::move(sockets_.control.fd),
           [this](const common::Request& req) { return routes_.answer(req); },
-          [this](std::string_view line) { return control(line); }),
+          [this](std::string_view line) { return control(line); },
+          listen_allowlist(config_.status_listen, config_.fcgi_allowed_addrs)),
       notifier_(Notifier::from_environment()) {
   scoreboard::Header& h = board_.header();
   h.master_pid.store(master_pid_);

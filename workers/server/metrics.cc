@@ -111,6 +111,9 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
   std::array<std::array<uint64_t, sb::kJobResults>, sb::kJobQueues> jobs{};
   std::array<HistogramSum, sb::kJobQueues> job_durations;
   bool any_job = false;
+  uint64_t rejected = 0;
+  int64_t replica_lag_ms = -1;  // the newest measurement of any worker
+  int64_t replica_lag_at = 0;
   for (int i = 0; i < board.capacity(); ++i) {
     const sb::SlotMetrics& m = board.slot(i).metrics;
     for (const sb::RequestSeries& e : m.requests) {
@@ -133,6 +136,12 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
         any_job = any_job || jobs[q][r] > 0;
       }
       job_durations[q].add(m.job_duration[q]);
+    }
+    rejected += m.rejected_connections.load(kRelaxed);
+    const int64_t at = m.replica_lag_at_ms.load(kRelaxed);
+    if (at > replica_lag_at) {
+      replica_lag_at = at;
+      replica_lag_ms = m.replica_lag_ms.load(kRelaxed);
     }
   }
 
@@ -228,6 +237,13 @@ std::string render_metrics(const sb::Scoreboard& board, const PoolView& view) {
           view.recycles);
   counter("worker_pool_untracked_requests_total",
           "Requests counted outside http_requests_total (a series table was full).", untracked);
+  family(out, "replica_lag_seconds", "gauge",
+         "Read replica lag (DATABASE_READ_URL) at the newest measurement; no sample without one.");
+  if (replica_lag_ms >= 0) {
+    sample(out, "replica_lag_seconds", "", number(static_cast<double>(replica_lag_ms) / 1000.0));
+  }
+  counter("fcgi_rejected_connections_total",
+          "FastCGI connections closed at accept: the peer is not in FCGI_ALLOWED_ADDRS.", rejected);
   return out;
 }
 

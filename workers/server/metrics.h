@@ -6,17 +6,22 @@
 //   http_requests_total{method,route,status}       counter (method: scoreboard::method_label)
 //   http_request_duration_seconds{route}           histogram
 //   db_query_duration_seconds                      histogram
-//   cache_requests_total{result}                   counter (no cache yet: zeros)
+//   cache_requests_total{result}                   counter (result: hit|miss|error)
 //   jobs_total{queue,result}                       counter (result: done|retry|dead)
 //   jobs_queued{queue}                             gauge (the runners' last count)
 //   job_duration_seconds{queue}                    histogram
 //   stock_drift_variants                           gauge
 //   (the job series by queue exist once a runner is configured or has run a job)
-//   worker_pool_workers{state}                     gauge (starting|idle|busy|draining; workers
-//   only) worker_pool_target_workers, _min_workers, _max_workers, _listen_queue, _listen_backlog,
-//   _crash_backoff_seconds        gauges worker_pool_spawns_total, _worker_exits_total,
-//   _kills_total, _timeouts_total, _slow_requests_total, _crash_loops_total, _reloads_total,
-//   _recycles_total, _untracked_requests_total                      counters
+//   worker_pool_workers{state}                     gauge (starting|idle|busy|draining;
+//                                                  workers only)
+//   worker_pool_target_workers, _min_workers, _max_workers, _listen_queue,
+//   _listen_backlog, _crash_backoff_seconds        gauges
+//   worker_pool_spawns_total, _worker_exits_total, _kills_total, _timeouts_total,
+//   _slow_requests_total, _crash_loops_total, _reloads_total, _recycles_total,
+//   _untracked_requests_total                      counters
+//   fcgi_rejected_connections_total                counter (FCGI_ALLOWED_ADDRS refusals)
+//   replica_lag_seconds                            gauge (newest worker measurement;
+//                                                  none without a replica)
 #pragma once
 
 #include <cstdint>

@@ -32,11 +32,13 @@ struct OpsServer::Conn {
 };
 
 OpsServer::OpsServer(UniqueFd status_listener, UniqueFd control_listener, HttpHandler http,
-                     ControlHandler control)
+                     ControlHandler control,
+                     std::optional<common::AddressAllowlist> status_allowlist)
     : status_(std::move(status_listener)),
       control_(std::move(control_listener)),
       http_(std::move(http)),
-      control_handler_(std::move(control)) {}
+      control_handler_(std::move(control)),
+      status_allowlist_(std::move(status_allowlist)) {}
 
 OpsServer::~OpsServer() = default;
 
@@ -85,8 +87,18 @@ void OpsServer::process(const std::vector<pollfd>& fds, size_t first) {
 
 void OpsServer::accept_all(int listener, bool control) {
   for (int n = 0; n < 16; ++n) {
-    const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    const int fd =
+        ::accept4(listener, reinterpret_cast<sockaddr*>(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN: nothing more waiting
+    const auto* addr = reinterpret_cast<const sockaddr*>(&peer);
+    if (!control && status_allowlist_ && !status_allowlist_->allows(addr, len)) {
+      ::close(fd);
+      common::log::warn("status connection refused: address not in FCGI_ALLOWED_ADDRS",
+                        {{"peer", common::AddressAllowlist::peer_text(addr, len)}});
+      continue;
+    }
     if (conns_.size() >= kMaxConns) {
       ::close(fd);
       common::log::warn("operations socket: too many connections; closing one");

@@ -14,10 +14,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/address_allowlist.h"
 #include "common/http.h"
 #include "workers/server/listen_socket.h"
 
@@ -31,8 +33,11 @@ class OpsServer {
   // Gets one command line, returns one reply line (without the newline).
   using ControlHandler = std::function<std::string(std::string_view line)>;
 
+  // `status_allowlist`: the peers a TCP STATUS_LISTEN accepts (FCGI_ALLOWED_ADDRS);
+  // std::nullopt for a unix socket. Others are closed at accept and logged.
   OpsServer(UniqueFd status_listener, UniqueFd control_listener, HttpHandler http,
-            ControlHandler control);
+            ControlHandler control,
+            std::optional<common::AddressAllowlist> status_allowlist = std::nullopt);
   ~OpsServer();
   OpsServer(const OpsServer&) = delete;
   OpsServer& operator=(const OpsServer&) = delete;
@@ -56,6 +61,7 @@ class OpsServer {
   UniqueFd control_;
   HttpHandler http_;
   ControlHandler control_handler_;
+  std::optional<common::AddressAllowlist> status_allowlist_;
   std::map<int, std::unique_ptr<Conn>> conns_;
 };
 

@@ -326,6 +326,13 @@ void SlotWriter::end_statement(int64_t duration_us) {
   observe(s_.metrics.db_query, duration_us);
 }
 
+void SlotWriter::count_rejected_connection() { bump(s_.metrics.rejected_connections); }
+
+void SlotWriter::set_replica_lag(std::optional<double> seconds) {
+  s_.metrics.replica_lag_ms.store(seconds ? static_cast<int64_t>(*seconds * 1000.0) : -1, kRelaxed);
+  s_.metrics.replica_lag_at_ms.store(wall_ms(), kRelaxed);
+}
+
 void SlotWriter::count_cache(CacheResult result) {
   bump(s_.metrics.cache[static_cast<size_t>(result)]);
 }

@@ -31,6 +31,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -118,6 +119,11 @@ struct SlotMetrics {
   // Job runners: runs by queue and result, and their durations by queue.
   std::array<std::array<Counter, kJobResults>, kJobQueues> jobs;
   std::array<Histogram, kJobQueues> job_duration;
+  Counter rejected_connections;  // peers not in FCGI_ALLOWED_ADDRS, closed at accept
+  // The read replica's lag as this slot's worker last measured it (ms), and
+  // when (wall ms); -1 / 0 when it has none.
+  std::atomic<int64_t> replica_lag_ms;
+  std::atomic<int64_t> replica_lag_at_ms;
 };
 
 struct Slot {
@@ -264,6 +270,10 @@ class SlotWriter {
   void end_statement(int64_t duration_us);
 
   void count_cache(CacheResult result);
+  // A FastCGI connection closed at accept (peer not in FCGI_ALLOWED_ADDRS).
+  void count_rejected_connection();
+  // The read replica's lag as last measured (nullopt: unknown now).
+  void set_replica_lag(std::optional<double> seconds);
 
   // A job runner: marks the slot busy with a job (shown in /status as method
   // "JOB" and "<kind> #<id>"), then counts the run by queue (a queue index,

@@ -12,8 +12,10 @@
 
 #include "common/log.h"
 #include "common/pg.h"
+#include "common/read_replica.h"
 #include "workers/server/child_process.h"
 #include "workers/server/dispatch.h"
+#include "workers/server/fcgi_accept.h"
 #include "workers/server/fcgi_request.h"
 #include "workers/server/listen_wait.h"
 #include "workers/server/proc_stats.h"
@@ -102,14 +104,15 @@ scoreboard::CacheResult cache_result(common::cache::Outcome outcome) {
 // Serves the accepted request; returns whether its whole input was read (not
 // so when the body was too large).
 bool serve_one(FCGX_Request& fcgi, const common::Config& config, const common::Router& router,
-               common::pg::Connection& db, common::cache::Cache& cache, SlotWriter& slot) {
+               common::pg::Connection& db, common::cache::Cache& cache,
+               common::ReadReplica* replica, SlotWriter& slot) {
   const auto started = std::chrono::steady_clock::now();
   common::Request req;
   const BodyStatus body = read_request(fcgi, config.max_body_bytes, req);
   common::log::set_request_id(req.request_id);
   slot.begin_request(req.method, req.query.empty() ? req.path : req.path + "?" + req.query);
 
-  common::RouteContext ctx{db, config, {}, std::nullopt, &cache, std::nullopt};
+  common::RouteContext ctx{db, config, {}, std::nullopt, &cache, std::nullopt, replica};
   DispatchResult result;
   if (body == BodyStatus::kTooLarge) {
     result = {error_response(common::AppError(common::ErrorCode::kPayloadTooLarge,
@@ -122,6 +125,7 @@ bool serve_one(FCGX_Request& fcgi, const common::Config& config, const common::R
   }
   write_response(fcgi, req, result.response);
   if (ctx.cache_outcome) slot.count_cache(cache_result(*ctx.cache_outcome));
+  if (replica) slot.set_replica_lag(replica->lag_seconds());
 
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
@@ -188,13 +192,26 @@ int run_worker(const WorkerSetup& setup) {
   // Also after fork(): the connection to Redis is this process's own. It
   // connects on first use; REDIS_URL was validated with the configuration.
   common::cache::Cache cache(child_cache_options(config), setup.cache_shared);
+  // The read replica, when configured: a second connection, also after fork().
+  // This host's catalogue writes then record the primary's WAL position with
+  // their invalidations, which is what lets any host read the replica.
+  std::optional<common::ReadReplica> replica;
+  if (!config.database_read_url.empty()) {
+    common::pg::ConnectionOptions replica_options = worker_db_options(config);
+    replica_options.conninfo = config.database_read_url;
+    replica.emplace(std::move(replica_options));
+    cache.set_commit_position([&db] { return common::primary_wal_position(db); });
+  }
 
   if (FCGX_Init() != 0) {
     common::log::error("FCGX_Init failed");
     return 1;
   }
+  // No listening socket for libfcgi: the worker accepts (fcgi_accept.h).
   FCGX_Request fcgi;
-  FCGX_InitRequest(&fcgi, setup.listen_fd, 0);
+  FCGX_InitRequest(&fcgi, -1, 0);
+  const std::optional<common::AddressAllowlist> allowlist =
+      listen_allowlist(config.listen, config.fcgi_allowed_addrs);
   RecycleCheck recycle(config, slot);
   slot.set_state(scoreboard::WorkerState::kIdle);
   common::log::info("worker started",
@@ -226,14 +243,11 @@ int run_worker(const WorkerSetup& setup) {
       }
       continue;
     }
-    const int rc = FCGX_Accept_r(&fcgi);
-    if (rc < 0) {
-      // Another worker took the connection (EAGAIN on the non-blocking socket).
-      if (-rc == EAGAIN || -rc == EWOULDBLOCK || -rc == EINTR) continue;
-      common::log::error("accept failed", {{"errno", -rc}});
-      continue;
-    }
-    finish(fcgi, serve_one(fcgi, config, router, db, cache, slot));
+    // kNone: another worker took the connection (EAGAIN on the non-blocking socket).
+    const AcceptResult accepted = accept_request(fcgi, setup.listen_fd, allowlist);
+    if (accepted == AcceptResult::kRejected) slot.count_rejected_connection();
+    if (accepted != AcceptResult::kRequest) continue;
+    finish(fcgi, serve_one(fcgi, config, router, db, cache, replica ? &*replica : nullptr, slot));
     common::log::flush_if_due();
     recycle.after_request();
   }

@@ -7,6 +7,7 @@
 
 #include "common/cache.h"
 #include "common/pg.h"
+#include "common/read_replica.h"
 
 namespace services {
 
@@ -15,13 +16,18 @@ struct HealthReport {
   // "reachable" | "unreachable" | "disabled"; a cache outage alone never
   // makes the service unhealthy.
   std::string cache = "disabled";
+  // "ok" | "lagging" | "unreachable" | "none"; never makes the service unhealthy.
+  std::string replica = "none";
   std::string version;  // ECOMMERCE_VERSION
   // Healthy when the database answers.
   bool healthy() const { return database_reachable; }
 };
 
-// Asks the database with a trivial query and the cache with a PING (bounded
-// by REDIS_TIMEOUT_MS; `cache` may be nullptr: "disabled"). Never throws.
-[[nodiscard]] HealthReport check_health(common::pg::Connection& db, common::cache::Cache* cache);
+// Asks the database with a trivial query, the cache with a PING (bounded by
+// REDIS_TIMEOUT_MS; `cache` may be nullptr: "disabled") and the replica for
+// its replay state against the cache's WAL position (`replica` may be
+// nullptr: "none"). Never throws.
+[[nodiscard]] HealthReport check_health(common::pg::Connection& db, common::cache::Cache* cache,
+                                        common::ReadReplica* replica = nullptr);
 
 }  // namespace services
