@@ -6,7 +6,8 @@
 #   db2    streaming replica (pg_basebackup of db1)   .12:5432
 #   cache  Redis                                      .13:6379
 #   app1   a pool (FastCGI over TCP, only from edge)  .21:9000 (status .21:9001)
-#   app2   a pool                                     .22:9000 (status .22:9001)
+#          with its job runners, and the SMTP server   .21:2525 (mail in app1/smtp/mail/new)
+#   app2   a pool with its job runners                .22:9000 (status .22:9001)
 #   edge   nginx with both pools upstream             .30 (nginx on its own loopback)
 #
 # From the root namespace the cluster is reachable only at
@@ -27,7 +28,8 @@
 # Settings: CLUSTER_DIR ($STATE_DIR/cluster), CLUSTER_HTTP_PORT (8090),
 # CLUSTER_PREFIX (ecl: namespaces ecl-db1 ..., bridge ecl-br),
 # CLUSTER_SUBNET (10.231.7: a /24), CLUSTER_WORKERS (2 per pool),
-# CLUSTER_PG_MAX_CONNECTIONS (100), ADMIN_EMAIL / ADMIN_PASSWORD (as `make up`),
+# CLUSTER_PG_MAX_CONNECTIONS (100), CLUSTER_JOB_RUNNERS (1 per pool),
+# ADMIN_EMAIL / ADMIN_PASSWORD (as `make up`),
 # and every setting of the pool, passed through (pool_env).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -50,6 +52,8 @@ HOSTS=(db1 db2 cache app1 app2 edge)
 POOL_VARS=()
 POOL_PORT=9000
 STATUS_PORT=9001
+SMTP_PORT_CLUSTER=2525
+CLUSTER_JOB_RUNNERS="${CLUSTER_JOB_RUNNERS:-1}"
 
 [[ $CLUSTER_PREFIX =~ ^[a-z][a-z0-9]{0,7}$ ]] ||
   die "CLUSTER_PREFIX must be 1-8 lower-case letters and digits, starting with a letter"
@@ -89,9 +93,22 @@ redis_url() {
 # environment passes through (BCRYPT_COST, ENABLE_TEST_ROUTES, LOG_LEVEL, ...);
 # these override what must differ per host. A setting every pool host needs
 # (e.g. JOB_RUNNERS, SMTP_URL) is one more line here.
+# --- the mail server (on app1; every pool's job runners send to it) -----------------------
+
+smtp_url() { printf 'smtp://%s:%s\n' "$(addr app1)" "$SMTP_PORT_CLUSTER"; }
+
+# scripts/smtp.sh inside app1, on app1's address, its state under app1/smtp.
+smtp_on_app1() {
+  on app1 env STATE_DIR="$(host_dir app1)/smtp" SMTP_HOST="$(addr app1)" \
+    SMTP_PORT="$SMTP_PORT_CLUSTER" "$REPO/scripts/smtp.sh" "$@"
+}
+
+start_mail() { smtp_on_app1 start >/dev/null || die "the SMTP server on app1 did not start"; }
+stop_mail() { smtp_on_app1 stop >/dev/null 2>&1 || true; }
+
 pool_env() {
   local host=$1 max_workers=$((CLUSTER_WORKERS > 4 ? CLUSTER_WORKERS : 4))
-  local pool_hosts=2 reload_batch=${RELOAD_BATCH:-2}
+  local pool_hosts=2 reload_batch=${RELOAD_BATCH:-2} runners=$CLUSTER_JOB_RUNNERS
   cat <<EOF
 STATE_DIR=$(host_dir "$host")
 LISTEN=$(addr "$host"):$POOL_PORT
@@ -104,7 +121,9 @@ DATABASE_READ_URL=$(database_url db2)
 REDIS_URL=$(redis_url)
 WORKERS=$CLUSTER_WORKERS
 MAX_WORKERS=$max_workers
-DB_RESERVED_CONNECTIONS=$((3 + (pool_hosts - 1) * (max_workers + reload_batch)))
+JOB_RUNNERS=$runners
+SMTP_URL=$(smtp_url)
+DB_RESERVED_CONNECTIONS=$((3 + (pool_hosts - 1) * (max_workers + reload_batch + runners)))
 JWT_SECRET=$(cat -- "$CLUSTER_DIR/jwt-secret")
 EOF
 }
@@ -256,7 +275,8 @@ start_host() {
     db1) start_db1 ;;
     db2) start_db2 ;;
     cache) start_cache ;;
-    app1 | app2) start_pool "$1" ;;
+    app1) start_mail && start_pool app1 ;;
+    app2) start_pool app2 ;;
     edge) start_edge ;;
     *) die "unknown host '$1' (hosts: ${HOSTS[*]})" ;;
   esac
@@ -266,7 +286,8 @@ stop_host() {
   case $1 in
     db1 | db2) pg_stop "$1" ;;
     cache) stop_cache ;;
-    app1 | app2) stop_pool "$1" ;;
+    app1) stop_pool app1 && stop_mail ;;
+    app2) stop_pool app2 ;;
     edge) stop_edge ;;
     *) die "unknown host '$1' (hosts: ${HOSTS[*]})" ;;
   esac
@@ -293,6 +314,7 @@ cmd_up() {
   start_db2
   start_cache
   migrate_and_seed
+  start_mail
   start_pool app1
   start_pool app2
   start_edge
@@ -308,6 +330,7 @@ cmd_down() {
   stop_edge
   stop_pool app1
   stop_pool app2
+  stop_mail
   stop_cache
   pg_stop db2
   pg_stop db1
@@ -334,7 +357,7 @@ cmd_status() {
         cache) if redis_ping; then state="Redis running"; else state="Redis stopped"; fi ;;
         app1 | app2)
           if is_running "$(pool_pid_file "$host")"; then
-            state="pool running (pid $(read_pid "$(pool_pid_file "$host")"))"
+            state="pool running (pid $(read_pid "$(pool_pid_file "$host")"), $CLUSTER_JOB_RUNNERS job runner(s))"
           else
             state="pool stopped"
           fi
@@ -343,6 +366,10 @@ cmd_status() {
       esac
     fi
     say "$(printf '%-5s %-15s %s' "$host" "$(addr "$host")" "$state")"
+    if [[ $host == app1 ]] && netns_exists app1; then
+      if smtp_on_app1 status >/dev/null 2>&1; then state="SMTP server running"; else state="SMTP server stopped"; fi
+      say "$(printf '%-5s %-15s %s (%s)' "" "" "$state" "$(smtp_url)")"
+    fi
   done
   if http_ok "$(health_url)"; then
     say "health: $(curl -sS --max-time 2 "$(health_url)")"
@@ -352,7 +379,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,32s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,33s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 

@@ -19,6 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # Debian's interpreter: the one python3-aiosmtpd is installed for (a python3
 # earlier on PATH, e.g. pyenv's, does not have it).
 SMTP_PYTHON="${SMTP_PYTHON:-/usr/bin/python3}"
+# The address it listens on (scripts/cluster.sh gives it a host's own).
+SMTP_HOST="${SMTP_HOST:-127.0.0.1}"
 SMTP_PORT_FILE="$STATE_DIR/smtp.port"
 SMTP_PID_FILE="$RUN_DIR/smtp.pid"
 SMTP_LOG="$LOG_DIR/smtp.log"
@@ -46,7 +48,7 @@ aiosmtpd_available() {
 answers_banner() {
   local line=""
   (
-    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    exec 3<>"/dev/tcp/$SMTP_HOST/$1" || exit 1
     read -r -t 2 line <&3 || exit 1
     printf 'QUIT\r\n' >&3
     [[ $line == 220* ]]
@@ -57,7 +59,7 @@ cmd_start() {
   local port pid
   port=$(smtp_port)
   if is_running "$SMTP_PID_FILE" && answers_banner "$port"; then
-    say "smtp already running (pid $(read_pid "$SMTP_PID_FILE"), 127.0.0.1:$port)"
+    say "smtp already running (pid $(read_pid "$SMTP_PID_FILE"), $SMTP_HOST:$port)"
     return 0
   fi
   aiosmtpd_available ||
@@ -70,18 +72,18 @@ cmd_start() {
   port_is_free "$port" ||
     die "port $port (kept in $SMTP_PORT_FILE) is taken by another process; free it, or remove that file to pick another"
   mkdir -p -- "$RUN_DIR" "$LOG_DIR" "$MAIL_DIR"
-  printf '\n==== %s smtp.sh: starting on 127.0.0.1:%s ====\n' "$(date -Is)" "$port" >>"$SMTP_LOG"
+  printf '\n==== %s smtp.sh: starting on %s:%s ====\n' "$(date -Is)" "$SMTP_HOST" "$port" >>"$SMTP_LOG"
   # setsid: its own session, so Ctrl-C in the terminal does not reach it.
   PYTHONPATH="$REPO/scripts${PYTHONPATH:+:$PYTHONPATH}" setsid "$SMTP_PYTHON" -m aiosmtpd -n \
-    -l "127.0.0.1:$port" -c mail_sink.Maildir "$MAIL_DIR" </dev/null >>"$SMTP_LOG" 2>&1 &
+    -l "$SMTP_HOST:$port" -c mail_sink.Maildir "$MAIL_DIR" </dev/null >>"$SMTP_LOG" 2>&1 &
   pid=$!
   printf '%s\n' "$pid" >"$SMTP_PID_FILE"
   if ! wait_until 10 answers_banner "$port"; then
     show_log_tail "$SMTP_LOG"
     cmd_stop
-    die "the SMTP server did not answer on 127.0.0.1:$port"
+    die "the SMTP server did not answer on $SMTP_HOST:$port"
   fi
-  say "smtp started (pid $pid, smtp://127.0.0.1:$port, mail in $MAIL_DIR/new)"
+  say "smtp started (pid $pid, smtp://$SMTP_HOST:$port, mail in $MAIL_DIR/new)"
 }
 
 cmd_stop() {
@@ -99,7 +101,7 @@ cmd_status() {
   local port=""
   if [[ -r $SMTP_PORT_FILE ]]; then read -r port <"$SMTP_PORT_FILE" || true; fi
   if [[ -n $port ]] && is_running "$SMTP_PID_FILE" && answers_banner "$port"; then
-    say "smtp: running (pid $(read_pid "$SMTP_PID_FILE"), smtp://127.0.0.1:$port, mail in $MAIL_DIR/new)"
+    say "smtp: running (pid $(read_pid "$SMTP_PID_FILE"), smtp://$SMTP_HOST:$port, mail in $MAIL_DIR/new)"
     return 0
   fi
   say "smtp: stopped"
@@ -111,7 +113,7 @@ case ${1:-} in
   stop) cmd_stop ;;
   status) cmd_status ;;
   available) aiosmtpd_available ;;
-  url) printf 'smtp://127.0.0.1:%s\n' "$(smtp_port)" ;;
+  url) printf 'smtp://%s:%s\n' "$SMTP_HOST" "$(smtp_port)" ;;
   *)
     sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
     exit 2

@@ -165,14 +165,7 @@ cluster_settings() {
   export CLUSTER_DIR="$tmp/cluster"
   export CLUSTER_PREFIX="t$(($$ % 10000000))"
   export CLUSTER_SUBNET="10.$((200 + RANDOM % 50)).$((RANDOM % 250))"
-  # Below the ephemeral range: an outgoing connection's local port (other
-  # tests' load on this machine) would make the relay's bind fail.
-  local low=32768 attempt
-  read -r low _ </proc/sys/net/ipv4/ip_local_port_range || true
-  for ((attempt = 0; attempt < 100; attempt++)); do
-    CLUSTER_HTTP_PORT=$(free_port)
-    ((CLUSTER_HTTP_PORT < low)) && break
-  done
+  CLUSTER_HTTP_PORT=$(free_port) # below the ephemeral range (lib.sh)
   export CLUSTER_HTTP_PORT
   say "cluster tests: $CLUSTER_DIR, namespaces $CLUSTER_PREFIX-*, $CLUSTER_SUBNET.0/24, port $CLUSTER_HTTP_PORT"
 }
