@@ -2,7 +2,6 @@
 
 #include <functional>
 
-#include "common/json.h"
 #include "workers/handlers/list_requests.h"
 #include "workers/services/catalog_cache.h"
 #include "workers/services/catalog_service.h"
@@ -27,12 +26,12 @@ const char* cache_status(cache::Outcome outcome) {
 }
 
 // A catalogue answer through the cache: the rendered `data` and its ETag, from
-// Redis or from `load` (PostgreSQL), answered as conditional_ok does.
+// Redis or from `load` (PostgreSQL, rendered as JSON text), answered as conditional_ok does.
 common::Response cached_ok(const common::Request& req, common::RouteContext& ctx,
                            const services::catalog_cache::Key& key,
-                           const std::function<Json::Value()>& load) {
+                           const std::function<std::string()>& load) {
   const auto render = [&] {
-    std::string body = common::json::write(load());
+    std::string body = load();
     std::string etag = common::make_etag(body);
     return cache::Entry{std::move(etag), std::move(body)};
   };
@@ -49,19 +48,19 @@ common::Response cached_ok(const common::Request& req, common::RouteContext& ctx
 
 common::Response list_categories(const common::Request& req, common::RouteContext& ctx) {
   return cached_ok(req, ctx, services::catalog_cache::categories(),
-                   [&] { return services::list_categories(ctx.db); });
+                   [&] { return services::list_categories_text(ctx.db); });
 }
 
 common::Response list_products(const common::Request& req, common::RouteContext& ctx) {
   const auto request = product_list_request(common::QueryParams::parse(req.query));
   return cached_ok(req, ctx, services::catalog_cache::product_list(request),
-                   [&] { return services::list_products(ctx.db, request); });
+                   [&] { return services::list_products_text(ctx.db, request); });
 }
 
 common::Response get_product(const common::Request& req, common::RouteContext& ctx) {
   const int64_t id = ctx.params.at(0);
   return cached_ok(req, ctx, services::catalog_cache::product(id),
-                   [&] { return services::get_product(ctx.db, id); });
+                   [&] { return services::get_product_text(ctx.db, id); });
 }
 
 }  // namespace handlers
