@@ -55,8 +55,12 @@ class TextWriter {
 void append_quoted(std::string& out, std::string_view value);
 
 // Trusted JSON text (jsonb from PostgreSQL, which spaces it and orders keys
-// its own way) as json::write renders it: compact, members sorted. Throws
-// AppError(kInternal) when the text does not parse.
+// its own way) as json::write(json::parse_trusted(text)) renders it: compact,
+// members sorted. Rendered directly when every value is one whose jsoncpp
+// rendering is certain (strings, integers within int64, true, false, null,
+// arrays, objects); a fraction, an exponent, a larger integer or a \u escape
+// beyond ASCII goes through jsoncpp instead. Throws AppError(kInternal) when
+// the text does not parse (or is not an object or array at the top).
 std::string canonical_json(std::string_view text);
 
 }  // namespace common::json

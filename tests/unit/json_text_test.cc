@@ -40,7 +40,12 @@ std::vector<std::string> tricky_strings() {
   std::string controls;
   for (int c = 0; c < 0x20; ++c) controls.push_back(static_cast<char>(c));
   out.push_back(controls);
-  for (int c = 0; c < 0x20; ++c) out.push_back("x" + std::string(1, static_cast<char>(c)) + "y");
+  for (int c = 0; c < 0x20; ++c) {
+    std::string between = "x";
+    between.push_back(static_cast<char>(c));
+    between += 'y';
+    out.push_back(between);
+  }
   return out;
 }
 
@@ -162,5 +167,34 @@ TEST_CASE("canonical JSON is jsonb text rendered as json::write renders it", "[u
     CHECK(json::canonical_json(text) == json::write(json::parse_trusted(text)));
   }
   CHECK(json::canonical_json(R"({"b": 1, "a": 2})") == R"({"a":2,"b":1})");
+  CHECK_THROWS_AS(json::canonical_json(R"({"a": 1, "a": 2})"), common::AppError);
   CHECK_THROWS_AS(json::canonical_json("{not json"), common::AppError);
+}
+
+TEST_CASE("canonical JSON agrees with jsoncpp on names, numbers and escapes", "[unit][json]") {
+  const std::vector<std::string> texts = {
+      // Names: prefixes, case, bytes above 0x7f, escapes in names.
+      R"({"ab": 1, "a": 2, "B": 3, "b": 4, "\u00e9": 5, "\u0041": 6, "caf\u00e9": 7})",
+      "{\"\xc3\xa9\": 1, \"z\": 2, \"\xe2\x82\xac\": 3, \"\": 4}",
+      R"({"q\"uote": 1, "back\\slash": 2, "new\nline": 3, "\u001f": 4})",
+      // Integers at and past the int64 range, zeros, and numbers jsoncpp turns into doubles.
+      R"([0, -0, 7, -7, 9223372036854775807, -9223372036854775808, 9223372036854775808])",
+      R"([18446744073709551615, 18446744073709551616, 1.0, 1.50, -2.5e-3, 1E2])",
+      // Escapes of every kind in values.
+      R"(["\"", "\\", "\/", "\b\f\n\r\t", "\u0000x", "\u007f", "\u0080", "\uffff"])",
+      R"(["\ud83d\ude00", "\u00e9t\u00e9", "caf\u00c3", "mixed \u0041\u00e9"])",
+      // Spacing of every kind, nesting, empties.
+      " { \"a\" :\t[ 1 ,\n{ } , [ ] , { \"b\" : { \"c\" : [ null , true , false ] } } ]\r\n} ",
+      "[[[[[[[[[[[]]]]]]]]]]]",
+  };
+  for (const auto& text : texts) {
+    INFO(text);
+    CHECK(json::canonical_json(text) == json::write(json::parse_trusted(text)));
+  }
+  for (const char* bad : {"", "{", "[1,]", "{\"a\" 1}", "01", "+1", "[1] x", "tru", "\"open",
+                          // jsoncpp's strict mode takes only an object or array at the top.
+                          "\"a string\"", "42", "true", "null", "[1e400]"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(json::canonical_json(bad), common::AppError);
+  }
 }
