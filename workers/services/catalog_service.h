@@ -49,8 +49,8 @@ Json::Value categories_json(const std::vector<repo::Category>& categories);
 [[nodiscard]] std::string get_product_text(common::pg::Connection& db, int64_t id);
 [[nodiscard]] std::string list_categories_text(common::pg::Connection& db);
 
-// The same reads as trees, for callers that look inside them (the admin
-// answers, tests).
+// The same reads as trees: the reference the text forms are tested against
+// byte for byte, and the form tests look inside.
 [[nodiscard]] Json::Value list_products(common::pg::Connection& db,
                                         const ProductListRequest& request);
 // Throws AppError(kNotFound) when there is no such product.
