@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "common/json.h"
 #include "workers/services/catalog_service.h"
+#include "workers/services/catalog_text.h"
 
 using repo::ProductSummary;
 
@@ -60,4 +62,43 @@ TEST_CASE("a product without variants has null prices and is out of stock", "[un
   CHECK(d["description"].isNull());
   CHECK(d["category_id"].isNull());
   CHECK(d["in_stock"] == false);
+}
+
+TEST_CASE("the text renderings are json::write of the trees, byte for byte", "[unit][catalog]") {
+  repo::ProductDetail p{7,
+                        "SKU \"7\"",
+                        "Caf\xc3\xa9 \\ \xf0\x9f\x98\x80\n",
+                        "tab\there \x01",
+                        std::nullopt,
+                        "2026-11-25T10:15:30.000000+00:00",
+                        {}};
+  CHECK(services::product_detail_text(p) == common::json::write(services::product_detail_json(p)));
+  p.variants.push_back({1, "SLV", 129999, R"({"storage_gb": 512, "color": "silver"})", 25, 1});
+  p.variants.push_back({2, "BLK", 134999, "{}", 0, 0});
+  p.variants.push_back(
+      {3, "N", 99, R"({"a": {"c": [1, {"e": null, "d": 1.5}], "b": true}})", 3, 0});
+  p.category_id = 4;
+  p.description.reset();
+  CHECK(services::product_detail_text(p) == common::json::write(services::product_detail_json(p)));
+
+  const std::vector<ProductSummary> rows = {
+      summary(3, 5),
+      summary(8, 0),
+      summary(9, 1),
+      {10, "Q\"", "\xe2\x82\xac", std::nullopt, std::nullopt, 0, 0}};
+  for (int limit = 1; limit <= 5; ++limit) {
+    for (size_t n = 0; n <= rows.size(); ++n) {
+      const std::vector<ProductSummary> some(rows.begin(), rows.begin() + n);
+      CHECK(services::product_page_text(some, limit) ==
+            common::json::write(services::product_page_json(some, limit)));
+    }
+  }
+
+  const std::vector<repo::Category> categories = {{1, "Tools"},
+                                                  {2,
+                                                   "M\xc3\xb6"
+                                                   "bel \"x\""}};
+  CHECK(services::categories_text(categories) ==
+        common::json::write(services::categories_json(categories)));
+  CHECK(services::categories_text({}) == common::json::write(services::categories_json({})));
 }

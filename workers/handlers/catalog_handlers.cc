@@ -2,7 +2,6 @@
 
 #include <functional>
 
-#include "common/json.h"
 #include "workers/handlers/list_requests.h"
 #include "workers/services/catalog_cache.h"
 #include "workers/services/catalog_service.h"
@@ -27,12 +26,12 @@ const char* cache_status(cache::Outcome outcome) {
 }
 
 // A catalogue answer through the cache: the rendered `data` and its ETag, from
-// Redis or from `load` (PostgreSQL), answered as conditional_ok does.
+// Redis or from `load` (PostgreSQL, rendered as JSON text), answered as conditional_ok does.
 common::Response cached_ok(const common::Request& req, common::RouteContext& ctx,
                            const services::catalog_cache::Key& key,
-                           const std::function<Json::Value()>& load) {
+                           const std::function<std::string()>& load) {
   const auto render = [&] {
-    std::string body = common::json::write(load());
+    std::string body = load();
     std::string etag = common::make_etag(body);
     return cache::Entry{std::move(etag), std::move(body)};
   };
@@ -49,7 +48,7 @@ common::Response cached_ok(const common::Request& req, common::RouteContext& ctx
 // versions reflect (common/read_replica.h), else on the primary. A replica
 // that fails the query is left alone for a while and the primary answers.
 template <class Query>
-Json::Value read_catalogue(common::RouteContext& ctx, Query query) {
+std::string read_catalogue(common::RouteContext& ctx, Query query) {
   if (ctx.replica && ctx.cache) {
     if (const auto target = ctx.cache->replay_target()) {
       if (common::pg::Connection* replica = ctx.replica->if_replayed(*target)) {
@@ -68,8 +67,8 @@ Json::Value read_catalogue(common::RouteContext& ctx, Query query) {
 
 common::Response list_categories(const common::Request& req, common::RouteContext& ctx) {
   return cached_ok(req, ctx, services::catalog_cache::categories(), [&] {
-    return read_catalogue(ctx,
-                          [](common::pg::Connection& db) { return services::list_categories(db); });
+    return read_catalogue(
+        ctx, [](common::pg::Connection& db) { return services::list_categories_text(db); });
   });
 }
 
@@ -77,7 +76,7 @@ common::Response list_products(const common::Request& req, common::RouteContext&
   const auto request = product_list_request(common::QueryParams::parse(req.query));
   return cached_ok(req, ctx, services::catalog_cache::product_list(request), [&] {
     return read_catalogue(
-        ctx, [&](common::pg::Connection& db) { return services::list_products(db, request); });
+        ctx, [&](common::pg::Connection& db) { return services::list_products_text(db, request); });
   });
 }
 
@@ -85,7 +84,7 @@ common::Response get_product(const common::Request& req, common::RouteContext& c
   const int64_t id = ctx.params.at(0);
   return cached_ok(req, ctx, services::catalog_cache::product(id), [&] {
     return read_catalogue(
-        ctx, [&](common::pg::Connection& db) { return services::get_product(db, id); });
+        ctx, [&](common::pg::Connection& db) { return services::get_product_text(db, id); });
   });
 }
 

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/json.h"
 #include "common/pagination.h"
+#include "workers/services/catalog_text.h"
 
 namespace services {
 
@@ -82,7 +83,10 @@ Json::Value categories_json(const std::vector<repo::Category>& categories) {
   return out;
 }
 
-Json::Value list_products(common::pg::Connection& db, const ProductListRequest& request) {
+namespace {
+
+std::vector<repo::ProductSummary> product_page_rows(common::pg::Connection& db,
+                                                    const ProductListRequest& request) {
   repo::ProductFilter filter;
   filter.after_id = request.after_id;
   filter.category_id = request.category_id;
@@ -90,13 +94,35 @@ Json::Value list_products(common::pg::Connection& db, const ProductListRequest& 
   filter.min_price_cents = request.min_price_cents;
   filter.max_price_cents = request.max_price_cents;
   filter.has_inventory = request.has_inventory;
-  return product_page_json(repo::list_products(db, filter, request.limit + 1), request.limit);
+  return repo::list_products(db, filter, request.limit + 1);
+}
+
+repo::ProductDetail product_or_not_found(common::pg::Connection& db, int64_t id) {
+  auto product = repo::find_product(db, id);
+  if (!product) throw AppError(ErrorCode::kNotFound, "product not found");
+  return std::move(*product);
+}
+
+}  // namespace
+
+std::string list_products_text(common::pg::Connection& db, const ProductListRequest& request) {
+  return product_page_text(product_page_rows(db, request), request.limit);
+}
+
+std::string get_product_text(common::pg::Connection& db, int64_t id) {
+  return product_detail_text(product_or_not_found(db, id));
+}
+
+std::string list_categories_text(common::pg::Connection& db) {
+  return categories_text(repo::list_categories(db));
+}
+
+Json::Value list_products(common::pg::Connection& db, const ProductListRequest& request) {
+  return product_page_json(product_page_rows(db, request), request.limit);
 }
 
 Json::Value get_product(common::pg::Connection& db, int64_t id) {
-  auto product = repo::find_product(db, id);
-  if (!product) throw AppError(ErrorCode::kNotFound, "product not found");
-  return product_detail_json(*product);
+  return product_detail_json(product_or_not_found(db, id));
 }
 
 Json::Value list_categories(common::pg::Connection& db) {

@@ -40,6 +40,17 @@ Json::Value product_detail_json(const repo::ProductDetail& product);
 Json::Value variant_json(const repo::Variant& variant);
 Json::Value categories_json(const std::vector<repo::Category>& categories);
 
+// The reads as the public routes answer them: the `data` already rendered as
+// JSON text (catalog_text.h), byte for byte json::write of the tree the
+// Json::Value forms below return.
+[[nodiscard]] std::string list_products_text(common::pg::Connection& db,
+                                             const ProductListRequest& request);
+// Throws AppError(kNotFound) when there is no such product.
+[[nodiscard]] std::string get_product_text(common::pg::Connection& db, int64_t id);
+[[nodiscard]] std::string list_categories_text(common::pg::Connection& db);
+
+// The same reads as trees: the reference the text forms are tested against
+// byte for byte, and the form tests look inside.
 [[nodiscard]] Json::Value list_products(common::pg::Connection& db,
                                         const ProductListRequest& request);
 // Throws AppError(kNotFound) when there is no such product.
