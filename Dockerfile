@@ -8,7 +8,7 @@ WORKDIR /app
 
 # Packages first, so that code changes do not re-run apt.
 COPY scripts/deps.sh scripts/deps.sh
-RUN DEPS_SKIP="docker-compose chromium prometheus logrotate python3-aiosmtpd nodejs npm" scripts/deps.sh && rm -rf /var/lib/apt/lists/*
+RUN DEPS_SKIP="docker-compose chromium prometheus logrotate nodejs npm" scripts/deps.sh && rm -rf /var/lib/apt/lists/*
 
 # Only what the build and the start need; build/ and var/ of the host stay out.
 COPY CMakeLists.txt ./

@@ -142,8 +142,8 @@ ensure_mail() {
     say "using SMTP_URL from the environment"
     return 0
   fi
-  # An image built without python3-aiosmtpd (the Docker image) still serves;
-  # its order mail waits in the queue, retried, until SMTP_URL names a server.
+  # A machine or image without python3-aiosmtpd still serves; its order mail
+  # waits in the queue, retried, until SMTP_URL names a server.
   if ! "$SMTP_SH" available; then
     say "warning: no local SMTP server (python3-aiosmtpd is missing; make deps installs it):" \
       "order mail stays queued until SMTP_URL is set"
