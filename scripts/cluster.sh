@@ -29,6 +29,7 @@
 # CLUSTER_PREFIX (ecl: namespaces ecl-db1 ..., bridge ecl-br),
 # CLUSTER_SUBNET (10.231.7: a /24), CLUSTER_WORKERS (2 per pool),
 # CLUSTER_PG_MAX_CONNECTIONS (100), CLUSTER_JOB_RUNNERS (1 per pool),
+# CLUSTER_POOL_SETTINGS ("KEY=VALUE ..." given to both pools last, so they win),
 # ADMIN_EMAIL / ADMIN_PASSWORD (as `make up`),
 # and every setting of the pool, passed through (pool_env).
 set -euo pipefail
@@ -126,6 +127,12 @@ SMTP_URL=$(smtp_url)
 DB_RESERVED_CONNECTIONS=$((3 + (pool_hosts - 1) * (max_workers + reload_batch + runners)))
 JWT_SECRET=$(cat -- "$CLUSTER_DIR/jwt-secret")
 EOF
+  local setting
+  for setting in ${CLUSTER_POOL_SETTINGS:-}; do
+    [[ $setting =~ ^[A-Z][A-Z0-9_]*=[^[:space:]]*$ ]] ||
+      die "CLUSTER_POOL_SETTINGS: '$setting' is not KEY=VALUE"
+    printf '%s\n' "$setting"
+  done
 }
 
 # Fills POOL_VARS with host $1's pool environment (pool_env).
@@ -379,7 +386,7 @@ cmd_status() {
 }
 
 usage() {
-  sed -n '2,33s/^# \{0,1\}//p' "$0" >&2
+  sed -n '2,34s/^# \{0,1\}//p' "$0" >&2
   exit 2
 }
 

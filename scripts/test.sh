@@ -167,6 +167,10 @@ cluster_settings() {
   export CLUSTER_SUBNET="10.$((200 + RANDOM % 50)).$((RANDOM % 250))"
   CLUSTER_HTTP_PORT=$(free_port) # below the ephemeral range (lib.sh)
   export CLUSTER_HTTP_PORT
+  # Its pools (also when a test restarts one): a reconciliation period of 10 s,
+  # which the periodic-job test watches, and request lines written at once,
+  # which the tests count in the pools' logs.
+  export CLUSTER_POOL_SETTINGS="RECONCILE_INTERVAL_S=10 REQUEST_LOG_BUFFER_BYTES=0"
   say "cluster tests: $CLUSTER_DIR, namespaces $CLUSTER_PREFIX-*, $CLUSTER_SUBNET.0/24, port $CLUSTER_HTTP_PORT"
 }
 
