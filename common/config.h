@@ -109,6 +109,7 @@ struct Config {
   int order_payment_ttl_s = 1800;   // ORDER_PAYMENT_TTL_S
   int reconcile_interval_s = 3600;  // RECONCILE_INTERVAL_S
   bool jobs_outbox = true;          // JOBS_OUTBOX; false only for the benchmark comparison
+  int job_retention_s = 7 * 86400;  // JOB_RETENTION_S: done jobs are deleted after it
   // Order mail (workers/mail/).
   std::string smtp_url;                      // SMTP_URL; secret (may hold a password); empty: unset
   std::string smtp_user;                     // SMTP_USER; overrides the URL's user

@@ -300,7 +300,7 @@ TEST_CASE("periodic jobs are enqueued once per period however many runners try",
   CHECK(r.boolean(0, 1));
 }
 
-TEST_CASE("the clean-up job deletes expired keys, dead tokens and old attempts only",
+TEST_CASE("the clean-up job deletes expired keys, dead tokens, old attempts and old done jobs only",
           "[integration][jobs]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
@@ -313,6 +313,12 @@ TEST_CASE("the clean-up job deletes expired keys, dead tokens and old attempts o
           "INSERT INTO login_attempts (email, client_addr, attempted_at) VALUES "
           "('a@example.test', '127.0.0.1', now() - interval '2 days'), "
           "('a@example.test', '127.0.0.1', now())");
+  // Done 8 days ago (past JOB_RETENTION_S), done just now, and dead long ago.
+  run_sql(db,
+          "INSERT INTO jobs (queue, kind, state, max_attempts, updated_at, dedupe_key) VALUES "
+          "('orders', 'test.old', 'done', 8, now() - interval '8 days', 'old-done'), "
+          "('orders', 'test.new', 'done', 8, now(), 'new-done'), "
+          "('orders', 'test.dead', 'dead', 8, now() - interval '30 days', 'old-dead')");
   jobs::Runner runner(db, runner_config(), jobs::job_registry(), options("cleaner"));
   repo::NewJob job;
   job.queue = jobs::kQueueOrders;
@@ -326,4 +332,9 @@ TEST_CASE("the clean-up job deletes expired keys, dead tokens and old attempts o
   CHECK(detail["result"]["login_attempts"] == 1);
   CHECK(run_sql(db, "SELECT string_agg(key, ',') FROM idempotency_keys").str(0, 0) == "fresh");
   CHECK(run_sql(db, "SELECT count(*) FROM login_attempts").int64(0, 0) == 1);
+  CHECK(detail["result"]["done_jobs"] == 1);
+  CHECK(run_sql(db,
+                "SELECT string_agg(dedupe_key, ',' ORDER BY dedupe_key) FROM jobs "
+                "WHERE dedupe_key IS NOT NULL")
+            .str(0, 0) == "new-done,old-dead");
 }

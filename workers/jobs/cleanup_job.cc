@@ -11,6 +11,7 @@ Json::Value run_cleanup(JobContext& ctx, const Json::Value&) {
   result["refresh_tokens"] = static_cast<Json::Int64>(counts.refresh_tokens);
   result["login_attempts"] = static_cast<Json::Int64>(counts.login_attempts);
   result["registration_attempts"] = static_cast<Json::Int64>(counts.registration_attempts);
+  result["done_jobs"] = static_cast<Json::Int64>(counts.done_jobs);
   return result;
 }
 

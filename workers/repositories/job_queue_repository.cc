@@ -49,6 +49,16 @@ SET state = 'dead', last_error = $3, lease_owner = NULL, lease_expires_at = NULL
 WHERE id = $1 AND state = 'running' AND lease_owner = $2
 )SQL"};
 
+// Done jobs come in id order roughly as they finished: jobs_state_id_idx.
+const pg::Statement kDeleteDone{"jobs.delete_done", pg::Role::kJobs, pg::Effect::kWrite, R"SQL(
+DELETE FROM jobs
+WHERE id IN (SELECT id FROM jobs
+             WHERE state = 'done' AND updated_at <= now() - make_interval(secs => $1::bigint)
+             ORDER BY id
+             LIMIT $2
+             FOR UPDATE SKIP LOCKED)
+)SQL"};
+
 const pg::Statement kCount{"jobs.count", pg::Role::kJobs, pg::Effect::kRead, R"SQL(
 SELECT queue, state, count(*)
 FROM jobs
@@ -57,6 +67,10 @@ GROUP BY queue, state
 )SQL"};
 
 }  // namespace
+
+int delete_done_jobs(pg::Connection& db, int64_t retention_s, int limit) {
+  return db.exec(kDeleteDone, {pg::num(retention_s), pg::num(limit)}).affected();
+}
 
 std::optional<ClaimedJob> claim_job(pg::Connection& db, const std::string& owner, int lease_s) {
   const pg::Result r = db.exec(kClaim, {owner, pg::num(lease_s)});

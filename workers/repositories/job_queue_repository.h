@@ -52,6 +52,13 @@ struct ClaimedJob {
 [[nodiscard]] bool bury_job(common::pg::Connection& db, int64_t id, const std::string& owner,
                             const std::string& last_error);
 
+// Deletes up to `limit` done jobs last changed more than `retention_s` ago
+// (rows other transactions hold are skipped); returns how many went. Dead jobs
+// stay until an admin retries them. A deleted job's dedupe key is free again,
+// which is safe: per-order keys are enqueued once, at their order's event,
+// and a period's key never comes back.
+int delete_done_jobs(common::pg::Connection& db, int64_t retention_s, int limit);
+
 // Jobs by queue and state, for the gauges (jobs_queued, /status jobs): every
 // (queue, state) with at least one job in state queued, running or dead.
 struct JobCount {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "workers/repositories/idempotency_repository.h"
+#include "workers/repositories/job_queue_repository.h"
 #include "workers/repositories/login_attempt_repository.h"
 #include "workers/repositories/registration_attempt_repository.h"
 #include "workers/repositories/token_repository.h"
@@ -37,6 +38,9 @@ HousekeepingCounts delete_expired_records(common::pg::Connection& db, const comm
   });
   counts.registration_attempts = in_batches(batch, max_batches, [&](int limit) {
     return repo::delete_old_registrations(db, config.register_window_s, limit);
+  });
+  counts.done_jobs = in_batches(batch, max_batches, [&](int limit) {
+    return repo::delete_done_jobs(db, config.job_retention_s, limit);
   });
   return counts;
 }

@@ -1,6 +1,7 @@
 // Deleting what the service keeps only for a while, across all users: expired
 // Idempotency-Keys, expired or revoked refresh tokens, and login and
-// registration attempts older than their windows. The requests that use those
+// registration attempts older than their windows, and done jobs older than
+// JOB_RETENTION_S. The requests that use those
 // tables delete their own share as they go (login, register, checkout); this
 // catches what no request comes back for (a user who never logs in or checks
 // out again). Run by the hourly maintenance.cleanup job.
@@ -18,6 +19,7 @@ struct HousekeepingCounts {
   int64_t refresh_tokens = 0;
   int64_t login_attempts = 0;
   int64_t registration_attempts = 0;
+  int64_t done_jobs = 0;
 };
 
 // Deletes in batches (each its own statement, rows other transactions hold
