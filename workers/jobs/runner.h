@@ -65,8 +65,9 @@ struct RunnerOptions {
 
 class Runner {
  public:
-  // `db` and `config` must outlive the runner. `db` must be of the roles
-  // pg::Role::kService and pg::Role::kJobs.
+  // `db` must outlive the runner and be of the roles pg::Role::kService and
+  // pg::Role::kJobs. `config` is copied (its settings for this runner's life:
+  // a reload replaces the runner processes).
   Runner(common::pg::Connection& db, const common::Config& config, Registry registry,
          RunnerOptions options);
   Runner(const Runner&) = delete;
@@ -102,7 +103,7 @@ class Runner {
   RunResult fail(const repo::ClaimedJob& job, const std::string& error, bool permanent);
 
   common::pg::Connection& db_;
-  const common::Config& config_;
+  const common::Config config_;  // a copy: callers may pass a temporary
   Registry registry_;
   RunnerOptions options_;
   std::mt19937_64 rng_;
