@@ -900,7 +900,7 @@ serve_until() {
     ((short)) || return 0
     wrk -t"$THREADS" -c16 -d5s -s "$LUA_DIR/product_detail.lua" "$BASE" >/dev/null 2>&1 || true
   done
-  die "workers did not reach $more requests within 10 minutes"
+  return 1 # some worker did not get that many within 10 minutes
 }
 
 # RSS per worker after 10k and after 100k requests of the same load (product
@@ -910,9 +910,18 @@ memory_check() {
   say "worker memory: serving until every worker has 10k, then 100k requests more"
   local base after10k after100k pid req rss r10 rss10 growth worst=0 lines=""
   base="$(worker_memory)"
-  serve_until 10000 "$base"
+  # Idle workers wait in an EPOLLEXCLUSIVE set, which wakes the same few
+  # first: under this load a worker may get few connections. Then the row
+  # says so, and the other scenarios still run.
+  if ! serve_until 10000 "$base"; then
+    NOTES+=("Worker memory: NOT MEASURED, some worker served fewer than 10k requests in 10 minutes of product-detail load (requests per worker: $(worker_memory | awk '{printf "%s ", $2}')).")
+    return 0
+  fi
   after10k="$(worker_memory)"
-  serve_until 100000 "$base"
+  if ! serve_until 100000 "$base"; then
+    NOTES+=("Worker memory: NOT MEASURED, some worker served fewer than 100k requests in 10 minutes of product-detail load (requests per worker: $(worker_memory | awk '{printf "%s ", $2}')).")
+    return 0
+  fi
   after100k="$(worker_memory)"
   while read -r pid req rss; do
     read -r r10 rss10 < <(awk -v p="$pid" '$1 == p {print $2, $3}' <<<"$after10k")
