@@ -42,6 +42,7 @@ LUA_DIR="$REPO/scripts/bench"
 THREADS=2
 HOT_STOCK="${BENCH_HOT_STOCK:-}"
 ADD_USERS="${BENCH_ADD_USERS:-1000}"
+MAILS="${BENCH_MAILS:-1000}"
 
 export BENCH_LUA_DIR="$LUA_DIR" BENCH_THREADS="$THREADS"
 if [[ -n ${BENCH_WORKERS:-} ]]; then export WORKERS="$BENCH_WORKERS"; fi
@@ -57,6 +58,7 @@ done
 [[ -z $HOT_STOCK || $HOT_STOCK =~ ^[1-9][0-9]*$ ]] ||
   die "BENCH_HOT_STOCK must be a positive number, got '$HOT_STOCK'"
 [[ $ADD_USERS =~ ^[0-9]+$ ]] || die "BENCH_ADD_USERS must be a number, got '$ADD_USERS'"
+[[ $MAILS =~ ^[1-9][0-9]*$ ]] || die "BENCH_MAILS must be a positive number, got '$MAILS'"
 if ((ADD_USERS < MAX_CONNS)); then ADD_USERS=$MAX_CONNS; fi
 
 server_bin() {
