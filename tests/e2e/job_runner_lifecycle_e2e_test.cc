@@ -10,6 +10,7 @@
 #include <set>
 
 #include "tests/support/pool_stack.h"
+#include "tests/support/temp_dir.h"
 
 using namespace std::chrono_literals;
 using test_support::eventually;
@@ -30,9 +31,8 @@ std::set<pid_t> runner_pids(const Json::Value& status) {
 
 TEST_CASE("a job runner is replaced when it dies, and a reload applies JOB_RUNNERS",
           "[e2e][jobs][pool]") {
-  char dir[] = "/tmp/runner-scratch-XXXXXX";
-  REQUIRE(::mkdtemp(dir) != nullptr);
-  const std::string conf = std::string(dir) + "/pool.conf";
+  const test_support::TempDir dir("runner-scratch");
+  const std::string conf = (dir.path() / "pool.conf").string();
   std::ofstream(conf) << "JOB_RUNNERS=1\n";
   {
     OwnStack stack(Env{{"CONFIG_FILE", conf}, {"WORKERS", "2"}});
@@ -65,6 +65,4 @@ TEST_CASE("a job runner is replaced when it dies, and a reload applies JOB_RUNNE
     CHECK(eventually([&] { return stack.status()["jobs"]["runners"] == 0; }, 15s));
     CHECK(stack.get("/api/v1/categories").status == 200);
   }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
 }

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/support/pool_stack.h"
+#include "tests/support/temp_dir.h"
 
 using namespace std::chrono_literals;
 using test_support::eventually;
@@ -19,19 +20,6 @@ using test_support::OwnStack;
 using Env = std::map<std::string, std::string>;
 
 namespace {
-
-struct ScratchDir {
-  std::string path;
-  ScratchDir() {
-    char dir[] = "/tmp/request-log-XXXXXX";
-    REQUIRE(::mkdtemp(dir) != nullptr);
-    path = dir;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 // The request lines of the product-detail route in the log at `path` (JSON
 // lines: OwnStack sets LOG_FORMAT=json).
@@ -70,8 +58,8 @@ Env buffered(const std::string& log, Env more = {}) {
 }  // namespace
 
 TEST_CASE("a graceful stop after recycling loses no request line", "[e2e][pool][log]") {
-  ScratchDir scratch;
-  const std::string log = scratch.path + "/pool.log";
+  const test_support::TempDir scratch("request-log");
+  const std::string log = (scratch.path() / "pool.log").string();
   OwnStack stack(buffered(log, {{"MAX_REQUESTS", "15"}, {"MAX_REQUESTS_JITTER", "0"}}));
   const pid_t master = stack.master_pid();
   read_products(stack, 60);
@@ -81,8 +69,8 @@ TEST_CASE("a graceful stop after recycling loses no request line", "[e2e][pool][
 }
 
 TEST_CASE("a reload loses no request line", "[e2e][pool][log]") {
-  ScratchDir scratch;
-  const std::string log = scratch.path + "/pool.log";
+  const test_support::TempDir scratch("request-log");
+  const std::string log = (scratch.path() / "pool.log").string();
   OwnStack stack(buffered(log));
   const std::vector<pid_t> before = worker_pids(stack);
   REQUIRE(before.size() == 2);
@@ -102,8 +90,8 @@ TEST_CASE("a reload loses no request line", "[e2e][pool][log]") {
 
 TEST_CASE("held request lines reach the file within REQUEST_LOG_FLUSH_MS, SIGKILL or not",
           "[e2e][pool][log]") {
-  ScratchDir scratch;
-  const std::string log = scratch.path + "/pool.log";
+  const test_support::TempDir scratch("request-log");
+  const std::string log = (scratch.path() / "pool.log").string();
   OwnStack stack(buffered(log));
   read_products(stack, 30);
   // Idle workers write what they hold once the oldest line is a second old.
