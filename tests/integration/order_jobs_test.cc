@@ -1,9 +1,13 @@
 // The order jobs against real PostgreSQL: the transactional outbox (an order
 // exists if and only if its jobs do, whatever fails inside the checkout), the
 // shipping notice, the expiry of unpaid orders through the real handler, and
-// payment racing expiry (exactly one wins, again and again).
+// payment racing expiry (exactly one wins, again and again), and the runners'
+// wake-up, sent after the order's commit and never inside it.
+#include <libpq-fe.h>
+
 #include <catch2/catch.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/support/db.h"
 #include "tests/support/factories.h"
@@ -26,6 +30,7 @@ using test_support::make_product;
 using test_support::make_stocked_variant;
 using test_support::make_user;
 using test_support::migrated_connection;
+using test_support::migrated_options;
 using test_support::outcome_of;
 using test_support::require_stock_invariants;
 using test_support::run_sql;
@@ -65,6 +70,33 @@ common::Config runner_config() {
   return c;
 }
 
+// A connection LISTENing on the jobs channel, as a runner does.
+class Listener {
+ public:
+  Listener() : db_(migrated_options()) { db_.command("LISTEN jobs", pg::Effect::kRead); }
+
+  // The payloads (queue names) notified since the last call.
+  std::vector<std::string> take() {
+    PQconsumeInput(db_.raw());
+    std::vector<std::string> queues;
+    while (PGnotify* n = PQnotifies(db_.raw())) {
+      queues.emplace_back(n->extra);
+      PQfreemem(n);
+    }
+    return queues;
+  }
+
+ private:
+  pg::Connection db_;
+};
+
+// take() after PostgreSQL delivered what was committed: a round trip on the
+// listener's own connection reads everything sent before it.
+std::vector<std::string> notified(Listener& listener, pg::Connection& db) {
+  run_sql(db, "SELECT 1");
+  return listener.take();
+}
+
 jobs::RunnerOptions runner_options() {
   jobs::RunnerOptions o;
   o.owner = "order-jobs-test";
@@ -97,6 +129,35 @@ TEST_CASE("checkout enqueues the confirmation and the expiry in its transaction,
   CHECK(count(db, "SELECT count(*) FROM jobs") == 2);  // paying enqueues nothing
   services::apply_action(db, {OrderAction::kShip, order, admin, std::nullopt}, nullptr);
   CHECK(jobs_of(db, order) == "order.confirmation@email,order.expire@orders,order.shipped@email");
+}
+
+TEST_CASE("checkout and ship wake the email runners once they committed, never from inside",
+          "[integration][jobs][orders]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  const int64_t buyer = make_user(db);
+  const int64_t admin = make_user(db);
+  const int64_t variant = make_stocked_variant(db, make_product(db), {.available = 5});
+  Listener listener;
+  CHECK(listener.take().empty());
+
+  // The order's jobs alone notify nobody: inside the transaction a NOTIFY
+  // would serialise every checkout's commit (repo::wake_job_runners).
+  run_sql(db, "BEGIN");
+  services::enqueue_order_placed(db, 999999999, {true, 5, 1800});
+  run_sql(db, "COMMIT");
+  CHECK(notified(listener, db).empty());
+
+  const int64_t order = checkout(db, buyer, variant, 1, {true, 5, 1800});
+  CHECK(notified(listener, db) == std::vector<std::string>{"email"});
+  services::apply_action(db, {OrderAction::kPay, order, buyer, "ref-1"}, nullptr);
+  CHECK(notified(listener, db).empty());  // paying enqueues nothing
+  services::apply_action(db, {OrderAction::kShip, order, admin, std::nullopt}, nullptr,
+                         {true, 5, 1800});
+  CHECK(notified(listener, db) == std::vector<std::string>{"email"});
+
+  checkout(db, buyer, variant, 1, {false, 5, 1800});  // JOBS_OUTBOX=0: no job, no wake-up
+  CHECK(notified(listener, db).empty());
 }
 
 TEST_CASE("a checkout that fails after the order insert leaves neither order nor job",

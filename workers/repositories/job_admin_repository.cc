@@ -38,7 +38,7 @@ WITH moved AS (
             updated_at, payload::text AS payload, result::text AS result
 )
 SELECT id, queue, kind, state, attempts, max_attempts, run_at, last_error, created_at, updated_at,
-       payload, result, pg_notify('jobs', queue) IS NULL
+       payload, result
 FROM moved
 )SQL"};
 

@@ -41,8 +41,8 @@ std::vector<JobRow> list_jobs(common::pg::Connection& db, const JobFilter& filte
 // The job with payload and result, or nullopt.
 [[nodiscard]] std::optional<JobRow> find_job(common::pg::Connection& db, int64_t id);
 
-// dead -> queued, run_at now(), attempts 0, last_error kept; sends NOTIFY on
-// the jobs channel (at commit). The job as the UPDATE left it (with payload
+// dead -> queued, run_at now(), attempts 0, last_error kept (the caller wakes
+// the runners: job_repository.h). The job as the UPDATE left it (with payload
 // and result) when it was dead and moved; nullopt leaves it untouched (no
 // such job, or in another state).
 [[nodiscard]] std::optional<JobRow> retry_dead_job(common::pg::Connection& db, int64_t id);

@@ -9,16 +9,17 @@ namespace pg = common::pg;
 
 namespace {
 
-// pg_notify() inside the statement: one round trip, and the notification is
-// queued in the same transaction as the row.
 const pg::Statement kEnqueue{"jobs.enqueue", pg::Role::kService, pg::Effect::kWrite, R"SQL(
-WITH inserted AS (
-  INSERT INTO jobs (queue, kind, payload, max_attempts, run_at, dedupe_key)
-  VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::bigint), $6)
-  ON CONFLICT (dedupe_key) DO NOTHING
-  RETURNING id, queue
-)
-SELECT id, pg_notify('jobs', queue) IS NULL FROM inserted
+INSERT INTO jobs (queue, kind, payload, max_attempts, run_at, dedupe_key)
+VALUES ($1, $2, $3::jsonb, $4, now() + make_interval(secs => $5::bigint), $6)
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id
+)SQL"};
+
+// Effect kRead: it changes no row, and a wake-up sent twice only wakes the
+// runners twice, so it may be re-sent on a new connection.
+const pg::Statement kWake{"jobs.wake", pg::Role::kService, pg::Effect::kRead, R"SQL(
+SELECT pg_notify('jobs', $1)
 )SQL"};
 
 }  // namespace
@@ -29,6 +30,10 @@ std::optional<int64_t> enqueue_job(pg::Connection& db, const NewJob& job) {
                  pg::num(job.delay_s), pg::Param(job.dedupe_key)});
   if (r.rows() == 0) return std::nullopt;
   return r.int64(0, 0);
+}
+
+void wake_job_runners(pg::Connection& db, const std::string& queue) {
+  static_cast<void>(db.exec(kWake, {queue}));
 }
 
 }  // namespace repo

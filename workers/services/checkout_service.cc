@@ -190,7 +190,10 @@ CheckoutAnswer checkout(pg::Connection& db, int64_t user_id, const CheckoutReque
     }
     return {std::move(order), false};
   });
-  if (!answer.replayed) catalog_cache::order_changed(db, cache, answer.order);
+  if (!answer.replayed) {
+    wake_mail_runners(db, jobs);
+    catalog_cache::order_changed(db, cache, answer.order);
+  }
   return answer;
 }
 

@@ -69,7 +69,8 @@ struct CheckoutAnswer {
 //   6. enqueue the order's confirmation mail and its expiry (order_outbox.h;
 //      nothing with `jobs.enabled` false).
 // Any exception rolls everything back, the key's claim included. After the
-// commit, the catalogue answers of the ordered products are invalidated
+// commit (not for a replay), the email runners are woken (order_outbox.h) and
+// the catalogue answers of the ordered products are invalidated
 // (catalog_cache.h; `cache` may be nullptr).
 [[nodiscard]] CheckoutAnswer checkout(common::pg::Connection& db, int64_t user_id,
                                       const CheckoutRequest& request,

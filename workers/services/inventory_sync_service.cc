@@ -8,6 +8,7 @@
 #include "workers/repositories/job_repository.h"
 #include "workers/services/busy_retry.h"
 #include "workers/services/catalog_cache.h"
+#include "workers/services/job_wake.h"
 
 namespace services {
 
@@ -80,6 +81,7 @@ int64_t enqueue_inventory_sync(pg::Connection& db, const InventorySyncRequest& r
                                                            .dedupe_key = std::nullopt});
   // Without a dedupe key every enqueue inserts.
   if (!id) throw common::AppError(common::ErrorCode::kInternal, "the job was not enqueued");
+  wake_job_runners(db, jobs::kQueueInventory);
   return *id;
 }
 

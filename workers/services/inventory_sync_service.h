@@ -71,7 +71,8 @@ InventorySyncResult plan_inventory_sync(const InventorySyncRequest& request,
 std::vector<repo::AvailableChange> available_changes(const InventorySyncResult& plan);
 
 // Enqueues the inventory.sync job (queue "inventory") for `request` on the
-// caller's connection and returns its id.
+// caller's connection, outside any transaction (the statement commits it),
+// wakes that queue's runners and returns the job's id.
 int64_t enqueue_inventory_sync(common::pg::Connection& db, const InventorySyncRequest& request,
                                int max_attempts);
 

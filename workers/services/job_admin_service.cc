@@ -6,6 +6,7 @@
 #include "common/json.h"
 #include "common/pagination.h"
 #include "workers/repositories/job_admin_repository.h"
+#include "workers/services/job_wake.h"
 
 namespace services {
 
@@ -75,7 +76,10 @@ Json::Value get_job(common::pg::Connection& db, int64_t job_id) {
 }
 
 Json::Value retry_job(common::pg::Connection& db, int64_t job_id) {
-  if (auto retried = repo::retry_dead_job(db, job_id)) return detail_json(*retried);
+  if (auto retried = repo::retry_dead_job(db, job_id)) {
+    wake_job_runners(db, retried->queue);
+    return detail_json(*retried);
+  }
   const repo::JobRow job = found_job(db, job_id);
   Json::Value details(Json::objectValue);
   details["state"] = job.state;

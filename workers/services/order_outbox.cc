@@ -4,6 +4,7 @@
 
 #include "workers/jobs/job_kinds.h"
 #include "workers/repositories/job_repository.h"
+#include "workers/services/job_wake.h"
 
 namespace services {
 
@@ -40,6 +41,10 @@ void enqueue_order_shipped(common::pg::Connection& tx, int64_t order_id,
                            const OrderJobSettings& settings) {
   if (!settings.enabled) return;
   enqueue_for_order(tx, jobs::kQueueEmail, jobs::kOrderShipped, order_id, 0, settings);
+}
+
+void wake_mail_runners(common::pg::Connection& db, const OrderJobSettings& settings) noexcept {
+  if (settings.enabled) wake_job_runners(db, jobs::kQueueEmail);
 }
 
 }  // namespace services

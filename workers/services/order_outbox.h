@@ -7,7 +7,9 @@
 //
 // Each is enqueued with the dedupe key "<kind>:<order_id>" (job_kinds.h), so
 // an order event yields its job once. Call inside the transaction that makes
-// the change: a rollback leaves no job, a commit leaves exactly one.
+// the change: a rollback leaves no job, a commit leaves exactly one. Once it
+// has committed, wake_mail_runners() tells idle runners (repo::wake_job_runners
+// says why not inside it).
 #pragma once
 
 #include <cstdint>
@@ -33,5 +35,9 @@ void enqueue_order_placed(common::pg::Connection& tx, int64_t order_id,
 // The shipping notice of an order just shipped.
 void enqueue_order_shipped(common::pg::Connection& tx, int64_t order_id,
                            const OrderJobSettings& settings);
+
+// After the transaction that enqueued a mail job committed: wakes the email
+// queue's idle runners (job_wake.h: never throws).
+void wake_mail_runners(common::pg::Connection& db, const OrderJobSettings& settings) noexcept;
 
 }  // namespace services

@@ -150,6 +150,7 @@ Json::Value apply_action(common::pg::Connection& db, const ActionRequest& reques
     if (request.action == OrderAction::kShip) enqueue_order_shipped(tx, request.order_id, jobs);
     return written_order_json(tx, request.order_id);
   });
+  if (request.action == OrderAction::kShip) wake_mail_runners(db, jobs);
   if (t.effect != StockEffect::kNone) catalog_cache::order_changed(db, cache, written);
   return written;
 }

@@ -66,7 +66,8 @@ struct ActionRequest {
 // (and its stock) once; the other gets kInvalidState. After the commit, an
 // action that moved stock invalidates the catalogue answers of the order's
 // products (catalog_cache.h; `cache` may be nullptr). Shipping enqueues the
-// order's shipping notice in the same transaction (order_outbox.h).
+// order's shipping notice in the same transaction and wakes the email runners
+// after its commit (order_outbox.h).
 Json::Value apply_action(common::pg::Connection& db, const ActionRequest& request,
                          common::cache::Cache* cache,
                          const OrderJobSettings& jobs = OrderJobSettings{});
