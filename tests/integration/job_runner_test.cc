@@ -8,13 +8,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
+#include "common/json.h"
 #include "tests/support/db.h"
 #include "tests/support/factories.h"
 #include "tests/support/parallel_calls.h"
@@ -62,6 +65,22 @@ std::string job_state(pg::Connection& db, int64_t id) {
 // Makes every queued job due now (skips the backoff in tests).
 void make_due(pg::Connection& db) {
   run_sql(db, "UPDATE jobs SET run_at = now() WHERE state = 'queued'");
+}
+
+// The largest number of rows any node of an EXPLAIN (ANALYZE, FORMAT JSON)
+// plan produced (actual rows x loops).
+double max_rows(const Json::Value& plan) {
+  double most = plan["Actual Rows"].asDouble() * std::max(1.0, plan["Actual Loops"].asDouble());
+  for (const Json::Value& child : plan["Plans"]) most = std::max(most, max_rows(child));
+  return most;
+}
+
+const pg::Statement& statement_named(const std::string& name) {
+  for (const pg::Statement* s : pg::Statement::registry()) {
+    if (name == s->name()) return *s;
+  }
+  FAIL("no statement " << name);
+  throw std::logic_error("unreachable");
 }
 
 jobs::RunnerOptions options(const std::string& owner) {
@@ -279,6 +298,35 @@ TEST_CASE("a waiting runner wakes at the wake-up after a new job, not at its pol
   producer.join();
   CHECK(waited >= std::chrono::milliseconds(250));
   CHECK(waited < std::chrono::seconds(10));
+}
+
+TEST_CASE("a claim reads a few rows however many jobs are due", "[integration][jobs]") {
+  pg::Connection db = migrated_connection();
+  truncate_all(db);
+  // A backlog (say, mail while the SMTP server was down) and expired leases.
+  run_sql(db,
+          "INSERT INTO jobs (queue, kind, max_attempts, run_at) "
+          "SELECT 'orders', 'test.count', 8, now() - interval '1 minute' "
+          "FROM generate_series(1, 5000)");
+  run_sql(db,
+          "INSERT INTO jobs (queue, kind, max_attempts, run_at, state, lease_owner, "
+          "lease_expires_at) SELECT 'orders', 'test.count', 8, now() - interval '2 minutes', "
+          "'running', 'gone', now() - interval '1 minute' FROM generate_series(1, 500)");
+  run_sql(db, "ANALYZE jobs");
+
+  run_sql(db, "BEGIN");
+  run_sql(db, std::string("PREPARE claim_plan(text, integer) AS ") +
+                  statement_named("jobs.claim").sql());
+  const Json::Value explained = common::json::parse_trusted(
+      run_sql(db, "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_plan('plan-test', 30)").str(0, 0));
+  const int64_t claimed =
+      run_sql(db, "SELECT count(*) FROM jobs WHERE lease_owner = 'plan-test'").int64(0, 0);
+  run_sql(db, "ROLLBACK");
+  run_sql(db, "DEALLOCATE claim_plan");
+
+  CHECK(claimed == 1);
+  // Not every due job, collected and sorted: the head of each partial index.
+  CHECK(max_rows(explained[0]["Plan"]) <= 10);
 }
 
 TEST_CASE("periodic jobs are enqueued once per period however many runners try",

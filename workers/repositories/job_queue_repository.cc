@@ -9,16 +9,32 @@ namespace pg = common::pg;
 
 namespace {
 
-// The two partial indexes of 0005 serve the two branches of the OR.
+// Each branch reads the head of its own partial index of 0005 (the earliest
+// due queued job; the earliest expired lease), so a claim reads a few rows
+// however many jobs are due. One query with the OR of both made PostgreSQL
+// collect and sort every due job for each claim: a backlog of 100,000 due
+// jobs (SMTP down for a while) would have cost a scan of all of them per job.
+// The branch that loses keeps its row lock only until this statement commits.
 const pg::Statement kClaim{"jobs.claim", pg::Role::kJobs, pg::Effect::kWrite, R"SQL(
-WITH next AS (
-  SELECT id, state = 'running' AS taken_over
+WITH due AS (
+  SELECT id, run_at, false AS taken_over
   FROM jobs
-  WHERE (state = 'queued' AND run_at <= now())
-     OR (state = 'running' AND lease_expires_at <= now())
+  WHERE state = 'queued' AND run_at <= now()
   ORDER BY run_at, id
   LIMIT 1
   FOR UPDATE SKIP LOCKED
+), expired AS (
+  SELECT id, run_at, true AS taken_over
+  FROM jobs
+  WHERE state = 'running' AND lease_expires_at <= now()
+  ORDER BY lease_expires_at
+  LIMIT 1
+  FOR UPDATE SKIP LOCKED
+), next AS (
+  SELECT id, taken_over
+  FROM (SELECT * FROM due UNION ALL SELECT * FROM expired) candidates
+  ORDER BY run_at, id
+  LIMIT 1
 )
 UPDATE jobs j
 SET state = 'running', attempts = j.attempts + 1, lease_owner = $1,

@@ -29,11 +29,13 @@ struct ClaimedJob {
   bool lease_taken_over = false;  // it was running under a lease that expired
 };
 
-// One statement: the due job first in (run_at, id) order, either queued with
-// run_at <= now() or running with an expired lease, locked FOR UPDATE SKIP
-// LOCKED (so concurrent runners never claim the same job), set running with
-// attempts + 1, lease_owner = owner and lease_expires_at = now() + lease_s.
-// nullopt when nothing is due. Outside a transaction (it is one).
+// One statement: of the first due queued job (run_at <= now(), in (run_at,
+// id) order) and the running job whose lease expired first, the one first in
+// (run_at, id) order, locked FOR UPDATE SKIP LOCKED (so concurrent runners
+// never claim the same job), set running with attempts + 1, lease_owner =
+// owner and lease_expires_at = now() + lease_s. It reads a few rows however
+// many jobs are due. nullopt when nothing is due. Outside a transaction (it
+// is one).
 [[nodiscard]] std::optional<ClaimedJob> claim_job(common::pg::Connection& db,
                                                   const std::string& owner, int lease_s);
 
