@@ -4,8 +4,10 @@
 // payment racing expiry (exactly one wins, again and again), and the runners'
 // wake-up, sent after the order's commit and never inside it.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -75,26 +77,38 @@ class Listener {
  public:
   Listener() : db_(migrated_options()) { db_.command("LISTEN jobs", pg::Effect::kRead); }
 
-  // The payloads (queue names) notified since the last call.
-  std::vector<std::string> take() {
-    PQconsumeInput(db_.raw());
+  // The payloads (queue names) notified before the sentinel payload, waiting
+  // for it for up to 10 s (it is never seen: empty, and the test fails).
+  std::vector<std::string> until_sentinel() {
     std::vector<std::string> queues;
-    while (PGnotify* n = PQnotifies(db_.raw())) {
-      queues.emplace_back(n->extra);
-      PQfreemem(n);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      PQconsumeInput(db_.raw());
+      while (PGnotify* n = PQnotifies(db_.raw())) {
+        const std::string payload = n->extra;
+        PQfreemem(n);
+        if (payload == kSentinel) return queues;
+        queues.push_back(payload);
+      }
+      pollfd p{PQsocket(db_.raw()), POLLIN, 0};
+      ::poll(&p, 1, 100);
     }
+    FAIL("the sentinel notification did not arrive within 10 s");
     return queues;
   }
+
+  static constexpr const char* kSentinel = "sentinel";
 
  private:
   pg::Connection db_;
 };
 
-// take() after PostgreSQL delivered what was committed: a round trip on the
-// listener's own connection reads everything sent before it.
+// What `db` notified since the last call. PostgreSQL delivers the
+// notifications of committed transactions in commit order, so once a sentinel
+// notified on `db` after them arrives, every earlier one has.
 std::vector<std::string> notified(Listener& listener, pg::Connection& db) {
-  run_sql(db, "SELECT 1");
-  return listener.take();
+  run_sql(db, std::string("NOTIFY jobs, '") + Listener::kSentinel + "'");
+  return listener.until_sentinel();
 }
 
 jobs::RunnerOptions runner_options() {
@@ -139,7 +153,7 @@ TEST_CASE("checkout and ship wake the email runners once they committed, never f
   const int64_t admin = make_user(db);
   const int64_t variant = make_stocked_variant(db, make_product(db), {.available = 5});
   Listener listener;
-  CHECK(listener.take().empty());
+  CHECK(notified(listener, db).empty());
 
   // The order's jobs alone notify nobody: inside the transaction a NOTIFY
   // would serialise every checkout's commit (repo::wake_job_runners).
