@@ -742,7 +742,7 @@ runners_busy() {
 
 # wait_runners_idle: until runners_busy is 0 twice, half a second apart. A
 # runner that starts enqueues the periodic jobs at once (stock.reconcile reads
-# every variant: 13 s on 400,000 of them), and that must not count as mail.
+# every variant: 16 s on 400,000 of them), and that must not count as mail.
 wait_runners_idle() {
   local deadline=$((SECONDS + 600)) idle=0
   sleep 1
