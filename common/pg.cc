@@ -150,17 +150,21 @@ void set_hooks(const Hooks& hooks) { g_hooks = hooks; }
 
 Statement::Statement(const char* name, Role role, Effect effect, const char* sql)
     : name_(name), role_(role), effect_(effect), sql_(sql) {
-  auto& statements = mutable_registry();
-  for (const Statement* other : statements) {
-    if (std::string_view(other->name_) == name) {
-      std::fprintf(stderr, "pg::Statement '%s' is defined twice\n", name);
-      std::abort();
-    }
+  if (find(name) != nullptr) {
+    std::fprintf(stderr, "pg::Statement '%s' is defined twice\n", name);
+    std::abort();
   }
-  statements.push_back(this);
+  mutable_registry().push_back(this);
 }
 
 const std::vector<const Statement*>& Statement::registry() { return mutable_registry(); }
+
+const Statement* Statement::find(std::string_view name) {
+  for (const Statement* statement : mutable_registry()) {
+    if (name == statement->name_) return statement;
+  }
+  return nullptr;
+}
 
 // --- errors -----------------------------------------------------------------
 

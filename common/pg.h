@@ -86,6 +86,8 @@ class Statement {
   Role role() const { return role_; }
   Effect effect() const { return effect_; }
   static const std::vector<const Statement*>& registry();
+  // The registered statement of that name, or nullptr.
+  static const Statement* find(std::string_view name);
 
  private:
   const char* name_;

@@ -14,7 +14,6 @@
 #include <chrono>
 #include <mutex>
 #include <set>
-#include <stdexcept>
 #include <thread>
 
 #include "common/json.h"
@@ -73,14 +72,6 @@ double max_rows(const Json::Value& plan) {
   double most = plan["Actual Rows"].asDouble() * std::max(1.0, plan["Actual Loops"].asDouble());
   for (const Json::Value& child : plan["Plans"]) most = std::max(most, max_rows(child));
   return most;
-}
-
-const pg::Statement& statement_named(const std::string& name) {
-  for (const pg::Statement* s : pg::Statement::registry()) {
-    if (name == s->name()) return *s;
-  }
-  FAIL("no statement " << name);
-  throw std::logic_error("unreachable");
 }
 
 jobs::RunnerOptions options(const std::string& owner) {
@@ -315,8 +306,9 @@ TEST_CASE("a claim reads a few rows however many jobs are due", "[integration][j
   run_sql(db, "ANALYZE jobs");
 
   run_sql(db, "BEGIN");
-  run_sql(db, std::string("PREPARE claim_plan(text, integer) AS ") +
-                  statement_named("jobs.claim").sql());
+  const pg::Statement* claim = pg::Statement::find("jobs.claim");
+  REQUIRE(claim != nullptr);
+  run_sql(db, std::string("PREPARE claim_plan(text, integer) AS ") + claim->sql());
   const Json::Value explained = common::json::parse_trusted(
       run_sql(db, "EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE claim_plan('plan-test', 30)").str(0, 0));
   const int64_t claimed =

@@ -18,10 +18,7 @@ int sql(const std::vector<std::string>& args) {
     return 0;
   }
   for (const auto& name : args) {
-    const common::pg::Statement* found = nullptr;
-    for (const auto* statement : registry) {
-      if (name == statement->name()) found = statement;
-    }
+    const common::pg::Statement* found = common::pg::Statement::find(name);
     if (!found) {
       std::fprintf(stderr, "no statement named '%s' (see `sql --list`)\n", name.c_str());
       return 1;
